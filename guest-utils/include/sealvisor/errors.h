@@ -1,0 +1,62 @@
+/*
+ * Sealvisor error codes: the one list shared by the hypervisor, its
+ * hypercalls and the guest tools.
+ *
+ * Every hypercall and every VMM function returns 0 or a positive value on
+ * success and the negation of one of these codes on failure.  The numbers
+ * are ABI: a guest tool built against an older header must still print the
+ * right message, so codes are only ever appended, never renumbered.
+ */
+#ifndef SEALVISOR_ERRORS_H
+#define SEALVISOR_ERRORS_H
+
+/* X(name, number, message) */
+#define SV_ERRORS(X)                                                         \
+	X(SV_EINVAL, 1, "invalid argument")                                  \
+	X(SV_ENOSYS, 2, "unknown hypercall")                                 \
+	X(SV_EFAULT, 3, "bad address: not mapped or not guest memory")       \
+	X(SV_EPERM, 4, "access denied: supervisor page from a ring-3 caller") \
+	X(SV_E2BIG, 5, "too large")                                          \
+	X(SV_ENOMEM, 6, "out of memory")                                     \
+	X(SV_ERANGE, 7, "buffer too small")                                  \
+	X(SV_ENODEV, 8, "hardware feature missing")                          \
+	X(SV_EBUSY, 9, "busy")                                               \
+	X(SV_ESIG_MALFORMED, 10, "malformed signature")                      \
+	X(SV_ESIG_NOKEY, 11, "no trusted key of that size")                  \
+	X(SV_ESIG_MISMATCH, 12, "signature does not verify with any trusted key") \
+	X(SV_EELF, 20, "bad ELF image")                                      \
+	X(SV_ETABLE_FULL, 40, "process table full")                          \
+	X(SV_EBADDESC, 41, "bad or stale descriptor")                        \
+	X(SV_EFAULTED, 42, "process faulted")                                \
+	X(SV_ETIMEOUT, 43, "process ran past its time budget")               \
+	X(SV_EQUOTA, 44, "process memory quota exceeded")                    \
+	X(SV_ENOENT, 45, "no such name")                                     \
+	X(SV_EEXIST, 46, "name already registered")                          \
+	X(SV_EDEAD, 47, "process is not running")
+
+enum sv_error {
+#define SV_ERR_ENUM(name, num, msg) name = num,
+	SV_ERRORS(SV_ERR_ENUM)
+#undef SV_ERR_ENUM
+};
+
+/*
+ * Message for a code, positive or negative.  ELF loader rules have codes of
+ * their own (see elf_rules.h) in the range SV_EELF .. SV_EELF + 19.
+ */
+static inline const char *sv_strerror(int code)
+{
+	if (code < 0)
+		code = -code;
+	switch (code) {
+	case 0:
+		return "success";
+#define SV_ERR_CASE(name, num, msg) case num: return msg;
+		SV_ERRORS(SV_ERR_CASE)
+#undef SV_ERR_CASE
+	default:
+		return "unknown error";
+	}
+}
+
+#endif
