@@ -88,6 +88,7 @@ struct sv_range {
 
 struct sv_vcpu_ops {
 	const char *name;    /* "AMD SVM", "Intel VMX" */
+	unsigned int id;     /* sv_stats.backend: 1 = AMD SVM, 2 = Intel VMX */
 	/* 0 when this CPU can run the backend; else prints why, -SV_ENODEV. */
 	int (*probe)(void);
 	/* Enables virtualization on this CPU (EFER.SVME / VMXON). */

@@ -1,0 +1,35 @@
+/* The VMM's GDT, TSS and IDT (arch/x86/desc.c). */
+#ifndef ARCH_DESC_H
+#define ARCH_DESC_H
+
+#include <sv/types.h>
+
+#define SEL_KCODE 0x08
+#define SEL_KDATA 0x10
+#define SEL_UCODE32 0x1b /* ring 3, compatibility mode, for ELF32 processes */
+#define SEL_UDATA 0x23
+#define SEL_UCODE64 0x2b
+#define SEL_TSS 0x30
+
+/* Saved by the exception stubs (isr.S), in push order reversed. */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error_code;
+	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
+};
+
+void desc_init(void);
+/* Stack the CPU switches to when a ring-3 process traps. */
+void tss_set_rsp0(uint64_t rsp0);
+/* Installs a handler for a vector; dpl 3 lets ring 3 use `int n`. */
+void idt_set_gate(unsigned int vector, void (*stub)(void), unsigned int dpl, unsigned int ist);
+
+/*
+ * Called by the exception stubs.  Hooks decide what a trap means: a fault
+ * in a process kills the process, a fault in the VMM itself is fatal.
+ */
+void trap_dispatch(struct trap_frame *f);
+extern bool (*trap_user_hook)(struct trap_frame *f);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * The VMM's own page tables: a direct map of all physical memory in the
+ * upper half (no execute), and the image at KERNEL_BASE.  The lower half
+ * stays empty, so a NULL or small-integer pointer faults at once, and
+ * processes can have it for their user windows.
+ */
+#include <arch/cpu.h>
+#include <arch/paging.h>
+#include <sv/console.h>
+#include <sv/mm.h>
+
+static uint64_t kernel_pml4;
+
+static uint64_t *table(uint64_t pa)
+{
+	return phys_to_virt(pa);
+}
+
+static bool has_1g_pages(void)
+{
+	struct cpuid_regs r;
+
+	cpuid_count(0x80000001, 0, &r);
+	return r.edx & (1u << 26);
+}
+
+int paging_init(uint64_t max_phys)
+{
+	uint64_t pml4 = palloc_page();
+	if (!pml4)
+		return -SV_ENOMEM;
+	uint64_t *l4 = table(pml4);
+	bool big = has_1g_pages();
+	uint64_t nx = (rdmsr(MSR_EFER) & EFER_NXE) ? PTE_NX : 0;
+	uint64_t span = ALIGN_UP(MAX(max_phys, 4ULL << 30), 1ULL << 30);
+
+	if (span > (256ULL << 39))
+		span = 256ULL << 39; /* 128 TiB: the whole upper half minus the image */
+	/* Direct map: PML4[256 + i] covers 512 GiB each. */
+	for (uint64_t pa = 0; pa < span; pa += 1ULL << 30) {
+		unsigned int i4 = 256 + (unsigned int)(pa >> 39);
+		unsigned int i3 = (pa >> 30) & 511;
+		if (!(l4[i4] & PTE_P)) {
+			uint64_t p = palloc_page();
+			if (!p)
+				return -SV_ENOMEM;
+			l4[i4] = p | PTE_P | PTE_W;
+		}
+		uint64_t *l3 = table(l4[i4] & PTE_ADDR);
+		if (big) {
+			l3[i3] = pa | PTE_P | PTE_W | PTE_PS | PTE_G | nx;
+			continue;
+		}
+		uint64_t pd = palloc_page();
+		if (!pd)
+			return -SV_ENOMEM;
+		uint64_t *l2 = table(pd);
+		for (unsigned int i2 = 0; i2 < 512; i2++)
+			l2[i2] = (pa + ((uint64_t)i2 << 21)) | PTE_P | PTE_W | PTE_PS | PTE_G | nx;
+		l3[i3] = pd | PTE_P | PTE_W;
+	}
+
+	/* Image: PML4[511] -> PDPT[510] -> the first GiB in 2 MiB pages. */
+	uint64_t pdpt = palloc_page(), pd = palloc_page();
+	if (!pdpt || !pd)
+		return -SV_ENOMEM;
+	uint64_t *l2 = table(pd);
+	for (unsigned int i2 = 0; i2 < 512; i2++)
+		l2[i2] = ((uint64_t)i2 << 21) | PTE_P | PTE_W | PTE_PS | PTE_G;
+	table(pdpt)[510] = pd | PTE_P | PTE_W;
+	l4[511] = pdpt | PTE_P | PTE_W;
+
+	write_cr4(read_cr4() | CR4_PGE);
+	write_cr3(pml4);
+	kernel_pml4 = pml4;
+	return 0;
+}
+
+uint64_t paging_kernel_root(void)
+{
+	return kernel_pml4;
+}

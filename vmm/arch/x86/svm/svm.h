@@ -1,0 +1,26 @@
+/* SVM backend internals shared by the files of arch/x86/svm. */
+#ifndef SVM_SVM_H
+#define SVM_SVM_H
+
+#include <sv/vcpu.h>
+
+#include "vmcb.h"
+
+struct svm_vcpu {
+	struct vmcb *vmcb;
+	uint64_t vmcb_pa;
+	uint64_t host_vmcb_pa; /* host state VMLOAD/VMSAVE handle (FS, GS, TR ...) */
+	uint64_t iopm_pa, msrpm_pa;
+};
+
+extern bool svm_has_nrips;
+extern uint64_t svm_npt_root;
+
+/* svm_entry.S */
+void svm_enter(uint64_t vmcb_pa, struct sv_gprs *gprs, uint64_t host_vmcb_pa);
+
+/* svm_msr.c: handles the MSRs only SVM needs hidden; false if not one of them. */
+bool svm_msr_exit(struct sv_vcpu *v, struct svm_vcpu *s, bool write);
+int svm_msrpm_init(uint8_t *msrpm);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * Entering the guest and turning #VMEXITs into struct sv_exit (APM 2 15.6,
+ * appendix C).  Without NRIPS (QEMU's TCG has none) the next RIP is worked
+ * out here from the fixed lengths of the intercepted instructions.
+ */
+#include <arch/cpu.h>
+#include <sv/console.h>
+
+#include "svm.h"
+
+#define LEN_CPUID 2
+#define LEN_MSR 2
+#define LEN_VMMCALL 3
+#define LEN_INVD 2
+
+static uint32_t insn_len(const struct vmcb *vmcb, uint32_t fixed)
+{
+	if (svm_has_nrips && vmcb->ctl.nrip > vmcb->save.rip && vmcb->ctl.nrip - vmcb->save.rip <= 15)
+		return (uint32_t)(vmcb->ctl.nrip - vmcb->save.rip);
+	return fixed;
+}
+
+void svm_run(struct sv_vcpu *v, struct sv_exit *e);
+void svm_run(struct sv_vcpu *v, struct sv_exit *e)
+{
+	struct svm_vcpu *s = v->vendor;
+	struct vmcb *vmcb = s->vmcb;
+
+	for (;;) {
+		vmcb->save.rax = v->regs.rax;
+		vmcb->save.rip = v->rip;
+		vmcb->save.rsp = v->rsp;
+		vmcb->save.rflags = v->rflags;
+		svm_enter(s->vmcb_pa, &v->regs, s->host_vmcb_pa);
+		v->regs.rax = vmcb->save.rax;
+		v->rip = vmcb->save.rip;
+		v->rsp = vmcb->save.rsp;
+		v->rflags = vmcb->save.rflags;
+		vmcb->ctl.tlb_control = 0;
+		vmcb->ctl.eventinj = 0;
+
+		uint64_t code = vmcb->ctl.exitcode;
+		e->raw = code;
+		switch (code) {
+		case VMEXIT_VMMCALL:
+			e->reason = SV_EXIT_HYPERCALL;
+			e->insn_len = insn_len(vmcb, LEN_VMMCALL);
+			return;
+		case VMEXIT_CPUID:
+			e->reason = SV_EXIT_CPUID;
+			e->insn_len = insn_len(vmcb, LEN_CPUID);
+			return;
+		case VMEXIT_MSR: {
+			bool write = vmcb->ctl.exitinfo1 == 1;
+			if (svm_msr_exit(v, s, write)) {
+				/* Finished here: SVM-only business. */
+				v->rip += insn_len(vmcb, LEN_MSR);
+				v->exits[write ? SV_EXIT_WRMSR : SV_EXIT_RDMSR]++;
+				v->exits_total++;
+				continue;
+			}
+			e->reason = write ? SV_EXIT_WRMSR : SV_EXIT_RDMSR;
+			e->msr.index = (uint32_t)v->regs.rcx;
+			e->insn_len = insn_len(vmcb, LEN_MSR);
+			return;
+		}
+		case VMEXIT_VMRUN:
+		case VMEXIT_VMLOAD:
+		case VMEXIT_VMSAVE:
+		case VMEXIT_STGI:
+		case VMEXIT_CLGI:
+		case VMEXIT_SKINIT:
+			e->reason = SV_EXIT_VIRT_INSN;
+			return;
+		case VMEXIT_INVD:
+			e->reason = SV_EXIT_INVD;
+			e->insn_len = insn_len(vmcb, LEN_INVD);
+			return;
+		case VMEXIT_SHUTDOWN:
+			e->reason = SV_EXIT_SHUTDOWN;
+			return;
+		case VMEXIT_INIT:
+			e->reason = SV_EXIT_INIT;
+			return;
+		case VMEXIT_NPF:
+			e->reason = SV_EXIT_NPF;
+			e->npf.gpa = vmcb->ctl.exitinfo2;
+			e->npf.write = vmcb->ctl.exitinfo1 & 2;
+			return;
+		case VMEXIT_INVALID:
+			e->reason = SV_EXIT_INVALID;
+			return;
+		default:
+			e->reason = SV_EXIT_UNKNOWN;
+			return;
+		}
+	}
+}
+
+void svm_inject_exception(struct sv_vcpu *v, unsigned int vector, int64_t error_code);
+void svm_inject_exception(struct sv_vcpu *v, unsigned int vector, int64_t error_code)
+{
+	struct svm_vcpu *s = v->vendor;
+	/* EVENTINJ: vector, type 3 (exception), EV when an error code goes along, V. */
+	uint64_t ev = (vector & 0xff) | (3u << 8) | (1ULL << 31);
+
+	if (error_code >= 0)
+		ev |= (1u << 11) | ((uint64_t)(uint32_t)error_code << 32);
+	s->vmcb->ctl.eventinj = ev;
+}
+
+void svm_get_paging(struct sv_vcpu *v, struct sv_guest_paging *p);
+void svm_get_paging(struct sv_vcpu *v, struct sv_guest_paging *p)
+{
+	struct svm_vcpu *s = v->vendor;
+
+	p->cr0 = s->vmcb->save.cr0;
+	p->cr3 = s->vmcb->save.cr3;
+	p->cr4 = s->vmcb->save.cr4;
+	p->efer = s->vmcb->save.efer;
+	p->cpl = s->vmcb->save.cpl;
+}

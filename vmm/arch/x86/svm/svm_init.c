@@ -1,0 +1,78 @@
+/*
+ * SVM detection and enabling (AMD APM vol. 2, 15.4 "Enabling SVM").
+ * Sealvisor needs SVM and nested paging; without either it says so and
+ * stops instead of running the guest unprotected.
+ */
+#include <arch/cpu.h>
+#include <sv/console.h>
+#include <sv/mm.h>
+
+#include "svm.h"
+
+bool svm_has_nrips;
+
+static int svm_probe(void)
+{
+	struct cpuid_regs r;
+
+	cpuid_count(0, 0, &r);
+	if (r.ebx != 0x68747541 || r.edx != 0x69746e65 || r.ecx != 0x444d4163) /* AuthenticAMD */
+		return -SV_ENODEV;
+	cpuid_count(0x80000000, 0, &r);
+	if (r.eax < 0x8000000a) {
+		sv_printf("AMD CPU without the SVM leaf 0x8000000A: no AMD-V\n");
+		return -SV_ENODEV;
+	}
+	cpuid_count(0x80000001, 0, &r);
+	if (!(r.ecx & (1u << 2))) {
+		sv_printf("AMD CPU without SVM (AMD-V); under QEMU use -cpu max or -cpu host\n");
+		return -SV_ENODEV;
+	}
+	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
+		sv_printf("SVM is disabled by the firmware (VM_CR.SVMDIS); enable it in the BIOS setup\n");
+		return -SV_ENODEV;
+	}
+	cpuid_count(0x8000000a, 0, &r);
+	if (!(r.edx & 1u)) {
+		sv_printf("SVM without nested paging (NPT): Sealvisor needs NPT to hide its memory\n");
+		return -SV_ENODEV;
+	}
+	if (r.ebx < 2) {
+		sv_printf("SVM reports fewer than 2 ASIDs\n");
+		return -SV_ENODEV;
+	}
+	svm_has_nrips = r.edx & (1u << 3);
+	return 0;
+}
+
+static int svm_enable(void)
+{
+	uint64_t hsave = palloc_page();
+
+	if (!hsave)
+		return -SV_ENOMEM;
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, hsave);
+	sv_printf("SVM on: nested paging, %s\n",
+		  svm_has_nrips ? "next-RIP from the CPU (NRIPS)" : "no NRIPS: RIP advanced by the VMM");
+	return 0;
+}
+
+/* Declared in svm_vmcb.c, svm_exit.c and svm_npt.c. */
+int svm_vcpu_init(struct sv_vcpu *v, const struct sv_guest_boot *boot);
+void svm_run(struct sv_vcpu *v, struct sv_exit *e);
+void svm_inject_exception(struct sv_vcpu *v, unsigned int vector, int64_t error_code);
+void svm_get_paging(struct sv_vcpu *v, struct sv_guest_paging *p);
+int svm_build_npt(uint64_t span, const struct sv_range *hidden, unsigned int nhidden, uint64_t sink);
+
+const struct sv_vcpu_ops svm_ops = {
+	.name = "AMD SVM",
+	.id = 1,
+	.probe = svm_probe,
+	.enable = svm_enable,
+	.build_npt = svm_build_npt,
+	.vcpu_init = svm_vcpu_init,
+	.run = svm_run,
+	.inject_exception = svm_inject_exception,
+	.get_paging = svm_get_paging,
+};

@@ -1,0 +1,64 @@
+/*
+ * VMM command line.  GRUB passes the image path as the first word
+ * ("/boot/sealvisor.elf console=com2"), which is skipped.  Nothing here
+ * may stop the boot: a bad option is reported and its default kept.
+ */
+#include <sv/cmdline.h>
+#include <sv/console.h>
+
+#include "fsstring.h"
+
+static void apply_word(const char *w, size_t len, bool first)
+{
+	const char *eq = NULL;
+
+	for (size_t i = 0; i < len; i++) {
+		if (w[i] == '=') {
+			eq = &w[i];
+			break;
+		}
+	}
+	if (!eq) {
+		if (first && w[0] == '/')
+			return; /* the image path */
+		sv_printf("command line: ignoring '%.*s' (expected key=value)\n", (int)len, w);
+		return;
+	}
+	size_t klen = (size_t)(eq - w);
+	const char *v = eq + 1;
+	size_t vlen = len - klen - 1;
+
+	if (klen == 7 && !strncmp(w, "console", 7)) {
+		uint16_t port = console_parse_port(v, vlen);
+		if (!port) {
+			sv_printf("command line: console='%.*s' is not com1..com4 or a port; keeping %x\n",
+				  (int)vlen, v, console_port());
+			return;
+		}
+		if (port != console_port()) {
+			sv_printf("console moves to port %x\n", port);
+			console_init(port);
+			sv_printf("console on port %x\n", port);
+		}
+		return;
+	}
+	sv_printf("command line: ignoring unknown option '%.*s'\n", (int)klen, w);
+}
+
+void cmdline_apply(const char *cmdline)
+{
+	const char *p = cmdline;
+	bool first = true;
+
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		const char *start = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		if (p > start) {
+			apply_word(start, (size_t)(p - start), first);
+			first = false;
+		}
+	}
+}

@@ -1,0 +1,159 @@
+/*
+ * Polled serial console and log ring.  The guest owns the UART (devices are
+ * passed through), so the VMM never enables UART interrupts and only ever
+ * writes the transmit register when the line status says it is empty; it
+ * reprograms the line settings once, at boot, before the guest runs.
+ */
+#include <arch/cpu.h>
+#include <sv/console.h>
+#include <sv/format.h>
+
+#include <sv_config.h>
+
+#include "fsstring.h"
+
+#define UART_THR 0
+#define UART_IER 1
+#define UART_FCR 2
+#define UART_LCR 3
+#define UART_MCR 4
+#define UART_LSR 5
+#define UART_DLL 0
+#define UART_DLM 1
+#define LSR_THRE 0x20
+#define LCR_DLAB 0x80
+
+static uint16_t uart_port;
+static bool at_line_start = true;
+static char log_ring[LOG_RING_SIZE];
+static uint64_t log_written;
+
+uint16_t console_parse_port(const char *s, size_t len)
+{
+	static const uint16_t com[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
+	uint64_t v = 0;
+	size_t i = 0;
+	unsigned int base = 10;
+
+	if (len == 4 && !strncmp(s, "com", 3) && s[3] >= '1' && s[3] <= '4')
+		return com[s[3] - '1'];
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	if (i == len)
+		return 0;
+	for (; i < len; i++) {
+		char c = s[i];
+		unsigned int d;
+		if (c >= '0' && c <= '9')
+			d = (unsigned int)(c - '0');
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			d = (unsigned int)(c - 'a' + 10);
+		else if (base == 16 && c >= 'A' && c <= 'F')
+			d = (unsigned int)(c - 'A' + 10);
+		else
+			return 0;
+		v = v * base + d;
+		if (v > 0xfff8)
+			return 0; /* 8 registers must fit below 64 Ki */
+	}
+	return (uint16_t)v;
+}
+
+void console_init(uint16_t port)
+{
+	uart_port = port;
+	outb(port + UART_IER, 0x00);
+	outb(port + UART_LCR, LCR_DLAB);
+	outb(port + UART_DLL, 1); /* 115200 baud */
+	outb(port + UART_DLM, 0);
+	outb(port + UART_LCR, 0x03); /* 8N1 */
+	outb(port + UART_FCR, 0xc7); /* FIFOs on and cleared */
+	outb(port + UART_MCR, 0x03); /* DTR, RTS; OUT2 stays off: no IRQs */
+}
+
+uint16_t console_port(void)
+{
+	return uart_port;
+}
+
+static void uart_putc(char c)
+{
+	if (!uart_port)
+		return;
+	/* Bounded wait: a missing UART must not hang the VMM. */
+	for (int i = 0; i < 100000 && !(inb(uart_port + UART_LSR) & LSR_THRE); i++)
+		cpu_relax();
+	outb(uart_port + UART_THR, (uint8_t)c);
+}
+
+static void log_putc(char c)
+{
+	log_ring[log_written % LOG_RING_SIZE] = c;
+	log_written++;
+}
+
+static void emit(char c)
+{
+	if (c == '\n')
+		uart_putc('\r');
+	uart_putc(c);
+	log_putc(c);
+}
+
+void console_write_tagged(const char *tag, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (at_line_start) {
+			for (const char *p = CONSOLE_PREFIX; *p; p++)
+				emit(*p);
+			for (const char *p = tag; p && *p; p++)
+				emit(*p);
+			at_line_start = false;
+		}
+		emit(s[i]);
+		if (s[i] == '\n')
+			at_line_start = true;
+	}
+}
+
+void sv_vprintf(const char *fmt, va_list ap)
+{
+	char buf[512];
+	int n = sv_vsnprintf(buf, sizeof(buf), fmt, ap);
+
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	console_write_tagged(NULL, buf, (size_t)n);
+}
+
+void sv_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sv_vprintf(fmt, ap);
+	va_end(ap);
+}
+
+size_t log_read(uint64_t from, char *buf, size_t len)
+{
+	uint64_t oldest = log_written > LOG_RING_SIZE ? log_written - LOG_RING_SIZE : 0;
+	size_t n = 0;
+
+	if (from < oldest)
+		from = oldest;
+	while (n < len && from < log_written) {
+		buf[n++] = log_ring[from % LOG_RING_SIZE];
+		from++;
+	}
+	return n;
+}
+
+uint64_t log_total(void)
+{
+	return log_written;
+}

@@ -1,0 +1,65 @@
+/*
+ * Hypercall dispatcher.  Every argument is guest-controlled: numbers are
+ * bounds-checked against the registry, pointers only reach guest memory
+ * through gm_* (which walk the caller's page tables), and an unknown
+ * number is an error code for the guest, never a VMM failure.
+ */
+#include <sv/console.h>
+#include <sv/hypercall.h>
+
+#include <sv_config.h>
+
+#include "fsstring.h"
+
+extern const struct hc_def __hypercalls_start[], __hypercalls_end[];
+
+static size_t hc_count(void)
+{
+	return (size_t)(__hypercalls_end - __hypercalls_start);
+}
+
+/* Function 0: get_vmmcall_number(name) -> number, or 0 when unknown. */
+static int64_t hc_get_number(struct hc_call *c)
+{
+	char name[64];
+	int rc = gm_read_string(c->phys, &c->paging, c->arg[0], name, sizeof(name));
+
+	if (rc == -SV_E2BIG)
+		return 0; /* longer than any name we have */
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < hc_count(); i++) {
+		if (!strcmp(__hypercalls_start[i].name, name))
+			return (int64_t)i + 1;
+	}
+	return 0;
+}
+
+static int64_t hc_version(struct hc_call *c)
+{
+	static const char version[] = "Sealvisor " SV_VERSION;
+	uint64_t size = c->arg[1];
+
+	if (size < sizeof(version))
+		return -SV_ERANGE;
+	int rc = gm_copy_to(c->phys, &c->paging, c->arg[0], version, sizeof(version));
+	return rc ? rc : (int64_t)(sizeof(version) - 1);
+}
+HYPERCALL(version, SV_HC_VERSION, hc_version);
+
+int64_t hc_dispatch(struct sv_vcpu *v, const struct sv_vcpu_ops *ops)
+{
+	struct hc_call c = {
+		.arg = { v->regs.rbx, v->regs.rcx, v->regs.rdx, v->regs.rsi },
+		.vcpu = v,
+		.phys = &guest_phys,
+	};
+	uint64_t nr = v->regs.rax;
+
+	ops->get_paging(v, &c.paging);
+	if (nr == SV_HC_GET_NUMBER)
+		return hc_get_number(&c);
+	if (nr > hc_count())
+		return -SV_ENOSYS;
+	return __hypercalls_start[nr - 1].fn(&c);
+}

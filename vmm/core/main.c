@@ -1,0 +1,136 @@
+/*
+ * The VMM's boot sequence: console, boot information, memory, tables,
+ * the vendor backend, the guest, and then the exit loop forever.
+ * Anything wrong with what the boot loader handed over ends in a message
+ * and a halt, never a triple fault.
+ */
+#include <arch/cpu.h>
+#include <arch/desc.h>
+#include <sv/cmdline.h>
+#include <sv/console.h>
+#include <sv/guest.h>
+#include <sv/memmap.h>
+#include <sv/mm.h>
+#include <sv/vmm.h>
+
+#include <sv_config.h>
+
+#include "fsstring.h"
+
+extern char _vmm_phys_start[], _vmm_phys_end[];
+
+struct vmm_layout vmm_layout;
+const struct sv_vcpu_ops *vmm_backend;
+struct sv_vcpu vmm_vcpu;
+
+static struct mb2_boot mb;
+static struct mem_range map[MEMMAP_MAX];
+static unsigned int map_n;
+
+static const struct sv_vcpu_ops *const backends[] = {
+	&svm_ops,
+};
+
+static __noreturn void stop(const char *why)
+{
+	sv_printf("FATAL: %s\n", why);
+	sv_printf("Sealvisor cannot continue; this CPU is halted.\n");
+	cpu_halt_forever();
+}
+
+static void cpu_setup(void)
+{
+	struct cpuid_regs r;
+	uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
+
+	cpuid_count(1, 0, &r);
+	if (r.ecx & (1u << 26))
+		cr4 |= 1ULL << 18; /* OSXSAVE: lets the VMM execute a guest's XSETBV */
+	write_cr4(cr4);
+	/* The VMM never uses x87/SSE itself; keep CR0 as the guest-friendly default. */
+	write_cr0((read_cr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
+}
+
+static void setup_memory(void)
+{
+	int n = memmap_normalize(mb.mmap, mb.nmmap, map, MEMMAP_MAX);
+	if (n <= 0)
+		stop("unusable memory map from the boot loader");
+	map_n = (unsigned int)n;
+
+	uint64_t img_start = ALIGN_DOWN((uint64_t)(uintptr_t)_vmm_phys_start, LARGE_PAGE_SIZE);
+	uint64_t img_end = ALIGN_UP((uint64_t)(uintptr_t)_vmm_phys_end, LARGE_PAGE_SIZE);
+	if (!memmap_is_usable(map, (unsigned int)n, img_start, img_end - img_start))
+		stop("the memory the VMM image is loaded at is not usable RAM in the memory map");
+
+	struct sv_range avoid[MB2_MAX_MODULES + 3];
+	unsigned int na = 0;
+	avoid[na++] = (struct sv_range){ 0, 16ULL << 20 }; /* low memory and the kernel's start */
+	avoid[na++] = (struct sv_range){ img_start, img_end - img_start };
+	avoid[na++] = (struct sv_range){ mb.info_start, mb.info_end - mb.info_start };
+	for (unsigned int i = 0; i < mb.nmods; i++)
+		avoid[na++] = (struct sv_range){ mb.mods[i].start, mb.mods[i].end - mb.mods[i].start };
+
+	uint64_t pool_size = (uint64_t)SV_VMM_POOL_MIB << 20, pool;
+	if (memmap_pick_pool(map, (unsigned int)n, pool_size, 4ULL << 30, avoid, na, &pool))
+		stop("not enough free RAM below 4 GiB for the VMM's memory pool");
+
+	vmm_layout.image_start = img_start;
+	vmm_layout.image_end = img_end;
+	vmm_layout.pool_start = pool;
+	vmm_layout.pool_end = pool + pool_size;
+	vmm_layout.max_phys = memmap_top(map, (unsigned int)n);
+	palloc_init(pool, pool_size / PAGE_SIZE);
+	if (paging_init(vmm_layout.max_phys))
+		stop("out of pool memory while building the VMM page tables");
+	vmm_layout.sink_page = palloc_page();
+	memset(phys_to_virt(vmm_layout.sink_page), 0xff, PAGE_SIZE);
+	sv_printf("memory: %lu MiB RAM; VMM image %lx-%lx, pool %lx-%lx (%lu MiB), hidden from the guest\n",
+		  (unsigned long)(vmm_layout.max_phys >> 20), (unsigned long)img_start,
+		  (unsigned long)img_end, (unsigned long)pool, (unsigned long)(pool + pool_size),
+		  (unsigned long)(pool_size >> 20));
+}
+
+static const struct sv_vcpu_ops *pick_backend(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(backends); i++) {
+		if (backends[i]->probe() == 0)
+			return backends[i];
+	}
+	return NULL;
+}
+
+void vmm_main(uint32_t magic, uint32_t info_phys);
+void vmm_main(uint32_t magic, uint32_t info_phys)
+{
+	console_init(console_parse_port(SV_DEFAULT_CONSOLE, strlen(SV_DEFAULT_CONSOLE)));
+	sv_printf("Sealvisor %s: thin hypervisor for signed processes\n", SV_VERSION);
+	desc_init();
+	cpu_setup();
+
+	if (magic != MB2_BOOTLOADER_MAGIC)
+		stop("not started by a multiboot2 boot loader (bad magic in EAX)");
+	const uint8_t *info = phys_to_virt(info_phys);
+	if (mb2_parse(info, MB2_MAX_INFO_SIZE, info_phys, &mb)) {
+		sv_printf("boot information: %s\n", mb.error);
+		stop("cannot use the boot information from the boot loader");
+	}
+	cmdline_apply(mb.cmdline);
+	setup_memory();
+
+	vmm_backend = pick_backend();
+	if (!vmm_backend)
+		stop("this CPU offers no usable hardware virtualization (see above)");
+	sv_printf("virtualization: %s\n", vmm_backend->name);
+	if (vmm_backend->enable())
+		stop("could not enable hardware virtualization");
+
+	struct sv_range hidden[2] = {
+		{ vmm_layout.image_start, vmm_layout.image_end - vmm_layout.image_start },
+		{ vmm_layout.pool_start, vmm_layout.pool_end - vmm_layout.pool_start },
+	};
+	struct sv_guest_boot boot = { 0 };
+	if (guest_prepare(&mb, map, map_n, hidden, 2, &boot) < 0)
+		stop("no guest to run");
+	vmm_run_guest(&boot, hidden, 2);
+}

@@ -1,0 +1,67 @@
+/* Nested identity map planning; see include/sv/nested_map.h. */
+#include <sv/mm.h>
+#include <sv/nested_map.h>
+
+struct ctx {
+	const struct nested_format *f;
+	uint64_t span;
+	const struct sv_range *hidden;
+	unsigned int nhidden;
+	uint64_t sink;
+};
+
+static bool touches_hidden(const struct ctx *c, uint64_t base, uint64_t size)
+{
+	for (unsigned int i = 0; i < c->nhidden; i++) {
+		if (c->hidden[i].size && ranges_overlap(base, size, c->hidden[i].base, c->hidden[i].size))
+			return true;
+	}
+	return false;
+}
+
+/* Fills the table at level lvl (4 = root) covering [base, base + 512 * entry size). */
+static int fill(const struct ctx *c, uint64_t *t, unsigned int lvl, uint64_t base)
+{
+	uint64_t esize = 1ULL << (12 + 9 * (lvl - 1));
+
+	for (unsigned int i = 0; i < 512; i++) {
+		uint64_t a = base + i * esize;
+		if (a >= c->span)
+			break;
+		bool hidden = touches_hidden(c, a, esize);
+		if (lvl == 1) {
+			t[i] = c->f->leaf(hidden ? c->sink : a, 1);
+			continue;
+		}
+		bool large_ok = (lvl == 2 || (lvl == 3 && c->f->has_1g)) && a + esize <= c->span;
+		if (!hidden && large_ok) {
+			t[i] = c->f->leaf(a, lvl);
+			continue;
+		}
+		uint64_t pa = palloc_page();
+		if (!pa)
+			return -SV_ENOMEM;
+		int rc = fill(c, phys_to_virt(pa), lvl - 1, a);
+		if (rc)
+			return rc;
+		t[i] = c->f->table(pa);
+	}
+	return 0;
+}
+
+int nested_map_build(const struct nested_format *f, uint64_t span, const struct sv_range *hidden,
+		     unsigned int nhidden, uint64_t sink, uint64_t *root)
+{
+	struct ctx c = { f, span, hidden, nhidden, sink };
+	uint64_t pa = palloc_page();
+
+	if (!pa)
+		return -SV_ENOMEM;
+	if (span > (512ULL << 39))
+		c.span = 512ULL << 39;
+	int rc = fill(&c, phys_to_virt(pa), 4, 0);
+	if (rc)
+		return rc;
+	*root = pa;
+	return 0;
+}

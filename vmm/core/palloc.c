@@ -1,0 +1,91 @@
+/*
+ * Physical page allocator: a bitmap over the VMM pool.  First fit is enough:
+ * the pool is small (tens of MiB) and allocations happen at boot, at
+ * process creation and at process exit, never on the guest's fast paths.
+ * Freeing a page that is not allocated is an invariant violation of the
+ * VMM's own, so it panics rather than corrupting the pool.
+ */
+#include <sv/console.h>
+#include <sv/mm.h>
+#include <sv/panic.h>
+
+#include "fsstring.h"
+
+#define MAX_POOL_PAGES (4096ULL * 256) /* 4 GiB */
+
+static uint64_t pool_base;
+static uint64_t pool_pages;
+static uint64_t free_pages;
+static uint64_t bitmap[MAX_POOL_PAGES / 64];
+
+static bool used(uint64_t i)
+{
+	return bitmap[i / 64] & (1ULL << (i % 64));
+}
+
+static void mark(uint64_t i, bool on)
+{
+	if (on)
+		bitmap[i / 64] |= 1ULL << (i % 64);
+	else
+		bitmap[i / 64] &= ~(1ULL << (i % 64));
+}
+
+void palloc_init(uint64_t base, uint64_t npages)
+{
+	if (npages > MAX_POOL_PAGES)
+		npages = MAX_POOL_PAGES;
+	pool_base = base;
+	pool_pages = npages;
+	free_pages = npages;
+	memset(bitmap, 0, sizeof(bitmap));
+}
+
+uint64_t palloc_pages(uint64_t n, uint64_t align)
+{
+	if (n == 0 || n > free_pages || align == 0)
+		return 0;
+	/* Alignment is of the physical address, and pool_base is 2 MiB-aligned. */
+	for (uint64_t i = 0; i + n <= pool_pages; i += align) {
+		uint64_t j = 0;
+		while (j < n && !used(i + j))
+			j++;
+		if (j == n) {
+			for (j = 0; j < n; j++)
+				mark(i + j, true);
+			free_pages -= n;
+			uint64_t pa = pool_base + i * PAGE_SIZE;
+			memset(phys_to_virt(pa), 0, n * PAGE_SIZE);
+			return pa;
+		}
+		/* Skip past the used page, keeping the alignment. */
+		i = ALIGN_DOWN(i + j, align);
+	}
+	return 0;
+}
+
+void pfree_pages(uint64_t pa, uint64_t n)
+{
+	if (pa < pool_base || pa % PAGE_SIZE)
+		panic("pfree_pages: %lx is not a pool page", (unsigned long)pa);
+	uint64_t first = (pa - pool_base) / PAGE_SIZE;
+	if (first >= pool_pages || n > pool_pages - first)
+		panic("pfree_pages: %lx+%lu outside the pool", (unsigned long)pa, (unsigned long)n);
+	for (uint64_t i = first; i < first + n; i++) {
+		if (!used(i))
+			panic("pfree_pages: double free of %lx",
+			      (unsigned long)(pool_base + i * PAGE_SIZE));
+		mark(i, false);
+	}
+	free_pages += n;
+}
+
+uint64_t palloc_free_count(void)
+{
+	return free_pages;
+}
+
+uint64_t palloc_total(void)
+{
+	return pool_pages;
+}

@@ -1,0 +1,30 @@
+/*
+ * The hypervisor console: a polled 16550 UART plus an in-memory log ring
+ * that the guest can read through a hypercall.  Every line the VMM prints
+ * starts with "[sealvisor] " so a reader can tell it from the guest's own
+ * output on the same serial port.
+ */
+#ifndef SV_CONSOLE_H
+#define SV_CONSOLE_H
+
+#include <sv/types.h>
+
+#define CONSOLE_PREFIX "[sealvisor] "
+#define LOG_RING_SIZE (64 * 1024)
+
+/* Parses "com1".."com4" or a hex/decimal port; returns 0 if not valid. */
+uint16_t console_parse_port(const char *s, size_t len);
+void console_init(uint16_t port);
+uint16_t console_port(void);
+
+void sv_printf(const char *fmt, ...) __printf(1, 2);
+void sv_vprintf(const char *fmt, va_list ap);
+/* Writes text with the given line tag, e.g. "[sealvisor] [hello] ". */
+void console_write_tagged(const char *tag, const char *s, size_t n);
+
+/* Copies log bytes [from, from+len) of the ring; returns bytes copied. */
+size_t log_read(uint64_t from, char *buf, size_t len);
+/* Total bytes ever written to the log (monotonic). */
+uint64_t log_total(void);
+
+#endif

@@ -1,0 +1,9 @@
+/* The guest's CPUID (core/cpuid.c). */
+#ifndef SV_CPUID_H
+#define SV_CPUID_H
+
+#include <arch/cpu.h>
+
+void cpuid_guest(uint32_t leaf, uint32_t sub, struct cpuid_regs *r);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * Hypercall registry and dispatch (core/hypercall.c).  A hypercall is a
+ * struct hc_def placed in the .hypercalls section with HYPERCALL(); the
+ * number is its position there plus one, and guests find it by name.
+ */
+#ifndef SV_HYPERCALL_H
+#define SV_HYPERCALL_H
+
+#include <sv/guest_mem.h>
+#include <sv/vcpu.h>
+
+#include <sealvisor/hypercall.h>
+
+struct hc_call {
+	uint64_t arg[4];                 /* RBX, RCX, RDX, RSI */
+	struct sv_vcpu *vcpu;
+	const struct gm_phys *phys;
+	struct sv_guest_paging paging;   /* the caller's, for gm_* */
+};
+
+struct hc_def {
+	const char *name;
+	int64_t (*fn)(struct hc_call *c);
+};
+
+#define HYPERCALL(ident, str, func)                                                 \
+	static const struct hc_def hcdef_##ident                                       \
+		__attribute__((section(".hypercalls"), used, aligned(8))) = { str, func }
+
+/* Dispatches the call in v->regs; returns the value for RAX. */
+int64_t hc_dispatch(struct sv_vcpu *v, const struct sv_vcpu_ops *ops);
+
+/* Guest-physical access limited to the guest's usable RAM (core/guest_start.c). */
+extern const struct gm_phys guest_phys;
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * The Linux x86 boot protocol, 32-bit entry (Documentation/arch/x86/boot.rst):
+ * checking a bzImage's setup header, choosing where kernel and initrd go,
+ * and filling boot_params ("the zero page").  Portable; core/guest_start.c
+ * does the copying.
+ */
+#ifndef SV_LINUX_BOOT_H
+#define SV_LINUX_BOOT_H
+
+#include <sv/mb2.h>
+#include <sv/vcpu.h>
+
+/* Guest-physical places of the boot data the VMM writes (low memory). */
+#define GUEST_GDT_ADDR 0x6000ULL
+#define GUEST_BOOT_PARAMS_ADDR 0x7000ULL
+#define GUEST_CMDLINE_ADDR 0x8000ULL
+#define GUEST_CMDLINE_MAX 4096ULL
+#define GUEST_BOOT_DATA_START GUEST_GDT_ADDR
+#define GUEST_BOOT_DATA_END (GUEST_CMDLINE_ADDR + GUEST_CMDLINE_MAX)
+
+#define BOOT_PARAMS_SIZE 4096
+#define E820_MAX_ENTRIES_ZEROPAGE 128
+
+struct linux_image {
+	uint16_t version;          /* boot protocol, e.g. 0x020f */
+	uint8_t loadflags;
+	bool relocatable;
+	uint32_t kernel_alignment;
+	uint64_t pref_address;
+	uint32_t init_size;        /* memory the kernel needs from its load address */
+	uint32_t initrd_addr_max;
+	uint32_t cmdline_size;
+	uint64_t pm_offset;        /* protected-mode code inside the file */
+	uint64_t pm_size;
+	size_t hdr_end;            /* end of the setup header inside the file */
+};
+
+struct linux_plan {
+	uint64_t load_addr;        /* protected-mode kernel, = code32_start */
+	uint64_t initrd_addr;      /* 0 when there is no initrd */
+	uint64_t initrd_size;
+};
+
+/* Checks the setup header; -SV_EINVAL with *why set on anything wrong. */
+int linux_parse(const uint8_t *img, size_t len, struct linux_image *k, const char **why);
+
+/*
+ * Chooses load and initrd addresses inside usable guest memory.  avoid:
+ * ranges the initrd must not land on (the kernel's source bytes, which
+ * are copied after the initrd).
+ */
+int linux_plan(const struct linux_image *k, const struct mem_range *map, unsigned int n,
+	       uint64_t initrd_size, const struct sv_range *avoid, unsigned int navoid,
+	       struct linux_plan *p, const char **why);
+
+/* Fills the zero page; cmdline_len excludes the NUL. */
+int linux_boot_params(uint8_t *zp, const uint8_t *img, const struct linux_image *k,
+		      const struct linux_plan *p, size_t cmdline_len, const struct mem_range *e820,
+		      unsigned int ne820, const char **why);
+
+#endif

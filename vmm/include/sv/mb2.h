@@ -1,0 +1,47 @@
+/* Multiboot2 boot information, checked and copied out (core/mb2.c). */
+#ifndef SV_MB2_H
+#define SV_MB2_H
+
+#include <sv/types.h>
+
+#define MB2_BOOTLOADER_MAGIC 0x36d76289
+#define MB2_MAX_MODULES 8
+#define MB2_MAX_MMAP 128
+#define MB2_MAX_CMDLINE 1024
+#define MB2_MAX_INFO_SIZE (1u << 20)
+
+/* E820 types, as multiboot2 reports them. */
+#define MEM_USABLE 1
+#define MEM_RESERVED 2
+#define MEM_ACPI 3
+#define MEM_NVS 4
+#define MEM_BAD 5
+
+struct mem_range {
+	uint64_t base, size;
+	uint32_t type;
+};
+
+struct mb2_module {
+	uint64_t start, end; /* physical, end exclusive */
+	char cmdline[MB2_MAX_CMDLINE];
+};
+
+struct mb2_boot {
+	char cmdline[MB2_MAX_CMDLINE];
+	struct mb2_module mods[MB2_MAX_MODULES];
+	unsigned int nmods;
+	struct mem_range mmap[MB2_MAX_MMAP];
+	unsigned int nmmap;
+	uint64_t info_start, info_end; /* where the information itself lies */
+	const char *error;             /* set when parsing failed */
+};
+
+/*
+ * Parses the information at info (size bytes readable).  Returns 0 or
+ * -SV_EINVAL with out->error saying what was wrong.  Strings are copied
+ * and NUL-terminated; a string too long is an error, not a truncation.
+ */
+int mb2_parse(const uint8_t *info, size_t size, uint64_t info_phys, struct mb2_boot *out);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * Building the guest's identity map for nested paging (core/nested_map.c).
+ * AMD NPT and Intel EPT share the 4-level radix layout but not the entry
+ * bits, so the backend passes its entry encoders and this file does the
+ * planning: largest pages where possible, and the VMM's hidden ranges
+ * mapped, 4 KiB by 4 KiB, to a single sink page.
+ */
+#ifndef SV_NESTED_MAP_H
+#define SV_NESTED_MAP_H
+
+#include <sv/vcpu.h>
+
+struct nested_format {
+	uint64_t (*table)(uint64_t pa);                  /* entry pointing at a table */
+	uint64_t (*leaf)(uint64_t pa, unsigned int level); /* 1: 4 KiB, 2: 2 MiB, 3: 1 GiB */
+	bool has_1g;
+};
+
+/* Maps [0, span); returns 0 and the root's physical address, or -SV_ENOMEM. */
+int nested_map_build(const struct nested_format *f, uint64_t span, const struct sv_range *hidden,
+		     unsigned int nhidden, uint64_t sink, uint64_t *root);
+
+#endif
