@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# mkiso.sh OUT VMM VMLINUZ INITRD MODE DEFAULT_ENTRY [TIMEOUT]
-# Builds a BIOS-bootable GRUB ISO.  Entry 0 boots Linux under Sealvisor,
-# entry 1 the same Linux without it (for comparison); MODE goes on the
-# guest's command line as sv.mode=.
+# mkiso.sh OUT VMM VMLINUZ INITRD [TIMEOUT]
+# Builds a BIOS-bootable GRUB ISO with the entries of grub.cfg.in: Linux
+# under Sealvisor (demo, shell, test, bench), the same Linux without it
+# (for comparison), and the VMM's bad-input cases.
 set -euo pipefail
-out=$1 vmm=$2 vmlinuz=$3 initrd=$4 mode=$5 default=$6 timeout=${7:-0}
+out=$1 vmm=$2 vmlinuz=$3 initrd=$4 timeout=${5:-3}
 here=$(cd "$(dirname "$0")" && pwd)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -12,8 +12,7 @@ mkdir -p "$stage/boot/grub"
 cp "$vmm" "$stage/boot/sealvisor.elf"
 cp "$vmlinuz" "$stage/boot/vmlinuz"
 cp "$initrd" "$stage/boot/initrd.img"
-sed -e "s/@MODE@/$mode/g" -e "s/@DEFAULT@/$default/g" -e "s/@TIMEOUT@/$timeout/g" \
-    "$here/grub.cfg.in" > "$stage/boot/grub/grub.cfg"
+sed -e "s/@TIMEOUT@/$timeout/g" "$here/grub.cfg.in" > "$stage/boot/grub/grub.cfg"
 grub-mkrescue -o "$out.tmp" "$stage" >"$stage/log" 2>&1 || {
     cat "$stage/log" >&2
     exit 1

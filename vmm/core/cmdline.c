@@ -28,6 +28,11 @@ static void apply_word(const char *w, size_t len, bool first)
 	const char *v = eq + 1;
 	size_t vlen = len - klen - 1;
 
+	if (klen == 0) {
+		sv_printf("command line: ignoring '%.*s' (no option name)\n", (int)len, w);
+		return;
+	}
+
 	if (klen == 7 && !strncmp(w, "console", 7)) {
 		uint16_t port = console_parse_port(v, vlen);
 		if (!port) {

@@ -1,0 +1,131 @@
+"""Running Sealvisor's ISO under QEMU, shared by ./demo, the boot tests and
+the benchmarks.
+
+The accelerator: where /dev/kvm can run a guest and the host CPU offers SVM
+or VMX to it (nested virtualization), use `-enable-kvm -cpu host`, the way
+users on real machines run it; otherwise QEMU's TCG with `-cpu max` (AMD
+SVM with nested paging).  Either way the choice and the reason are said.
+"""
+import os
+import re
+import subprocess
+import time
+
+ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]")
+
+
+def _nested_enabled():
+    for mod in ("kvm_amd", "kvm_intel"):
+        p = f"/sys/module/{mod}/parameters/nested"
+        try:
+            with open(p) as f:
+                if f.read().strip() in ("1", "Y", "y"):
+                    return mod
+        except OSError:
+            pass
+    return None
+
+
+def _kvm_trial(qemu):
+    """A KVM guest that stays up for a second can run (kvm_pvm cannot)."""
+    try:
+        p = subprocess.Popen([qemu, "-enable-kvm", "-cpu", "host", "-display", "none",
+                              "-nodefaults", "-m", "64", "-S"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    except OSError:
+        return False
+    try:
+        p.wait(timeout=1.5)
+        return False  # exited at once: KVM refused
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+        return True
+
+
+def pick_accel(qemu="qemu-system-x86_64", force=None):
+    """Returns (qemu arguments, one-line description)."""
+    force = force or os.environ.get("SV_ACCEL")
+    if force == "tcg":
+        return ["-accel", "tcg", "-cpu", "max"], "QEMU TCG -cpu max (forced by SV_ACCEL=tcg)"
+    why = None
+    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        why = "no usable /dev/kvm"
+    else:
+        flags = open("/proc/cpuinfo").read()
+        if not re.search(r"^flags\s*:.*\b(svm|vmx)\b", flags, re.M):
+            why = "the host CPU offers no SVM/VMX"
+        elif not _nested_enabled():
+            why = "nested virtualization is off (kvm_amd/kvm_intel nested=0 or not loaded)"
+        elif not _kvm_trial(qemu):
+            why = "/dev/kvm cannot run an ordinary guest"
+    if why is None:
+        return ["-enable-kvm", "-cpu", "host"], "KVM -enable-kvm -cpu host (nested virtualization)"
+    if force == "kvm":
+        raise SystemExit(f"SV_ACCEL=kvm but {why}")
+    return ["-accel", "tcg", "-cpu", "max"], f"QEMU TCG -cpu max (software emulation: {why})"
+
+
+def qemu_command(iso, entry=None, accel_args=None, mem=512, extra=()):
+    cmd = ["qemu-system-x86_64"] + list(accel_args or []) + [
+        "-m", str(mem), "-no-reboot", "-display", "none", "-nodefaults",
+        "-cdrom", iso, "-boot", "d", "-serial", "stdio",
+    ]
+    if entry:
+        cmd += ["-smbios", f"type=11,value=sealvisor-entry={entry}"]
+    return cmd + list(extra)
+
+
+def run(cmd, timeout, log_path=None, stop_markers=(), echo=False, stdin=subprocess.DEVNULL):
+    """Runs QEMU, collecting its serial output (ANSI escapes removed).
+
+    Stops at the first of: QEMU exits, timeout, or a stop marker is seen
+    (then QEMU is killed).  Returns (text, seconds, reason) where reason is
+    'exit', 'timeout' or the marker.  Each line gets a timestamp in the log.
+    """
+    start = time.monotonic()
+    p = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    os.set_blocking(p.stdout.fileno(), False)
+    buf = b""
+    reason = "exit"
+    log = open(log_path, "w") if log_path else None
+    pending = b""
+    try:
+        while True:
+            chunk = None
+            try:
+                chunk = p.stdout.read()
+            except BlockingIOError:
+                chunk = None
+            if chunk:
+                buf += chunk
+                pending += chunk
+                if echo:
+                    os.write(1, chunk)
+                *lines, pending = pending.split(b"\n")
+                for line in lines:
+                    text = ANSI.sub(b"", line).replace(b"\r", b"").decode("utf-8", "replace")
+                    if log:
+                        log.write(f"[{time.monotonic() - start:8.3f}] {text}\n")
+                        log.flush()
+                    hit = next((m for m in stop_markers if m in text), None)
+                    if hit:
+                        reason = hit
+                        break
+                if reason != "exit":
+                    break
+            elif p.poll() is not None:
+                break
+            else:
+                time.sleep(0.02)
+            if time.monotonic() - start > timeout:
+                reason = "timeout"
+                break
+    finally:
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+        if log:
+            log.close()
+    text = ANSI.sub(b"", buf).replace(b"\r", b"").decode("utf-8", "replace")
+    return text, time.monotonic() - start, reason
