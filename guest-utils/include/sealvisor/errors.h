@@ -25,6 +25,25 @@
 	X(SV_ESIG_NOKEY, 11, "no trusted key of that size")                  \
 	X(SV_ESIG_MISMATCH, 12, "signature does not verify with any trusted key") \
 	X(SV_EELF, 20, "bad ELF image")                                      \
+	X(SV_EELF_TRUNCATED, 21, "ELF: file shorter than the ELF header") \
+	X(SV_EELF_MAGIC, 22, "ELF: not an ELF file (bad magic)")           \
+	X(SV_EELF_CLASS, 23, "ELF: class is neither ELF32 nor ELF64")      \
+	X(SV_EELF_DATA, 24, "ELF: not little-endian")                      \
+	X(SV_EELF_VERSION, 25, "ELF: unsupported version or OS ABI")       \
+	X(SV_EELF_MACHINE, 26, "ELF: machine is not x86-64 (ELF64) or i386 (ELF32)") \
+	X(SV_EELF_TYPE, 27, "ELF: not an executable (type EXEC)")          \
+	X(SV_EELF_HDRSIZE, 28, "ELF: wrong ELF or program header size")   \
+	X(SV_EELF_PHNUM, 29, "ELF: no program headers, or more than the limit") \
+	X(SV_EELF_PHTABLE, 30, "ELF: program header table outside the file") \
+	X(SV_EELF_SEGTYPE, 31, "ELF: unsupported segment type or flags (dynamic, interpreter, TLS)") \
+	X(SV_EELF_SEGFILE, 32, "ELF: segment data outside the file")      \
+	X(SV_EELF_SEGSIZE, 33, "ELF: segment file size above its memory size") \
+	X(SV_EELF_SEGRANGE, 34, "ELF: segment outside the user window or wrapping") \
+	X(SV_EELF_ALIGN, 35, "ELF: segment offset and address not congruent modulo the page size") \
+	X(SV_EELF_OVERLAP, 36, "ELF: segments overlap or share a page")   \
+	X(SV_EELF_WX, 37, "ELF: segment both writable and executable")    \
+	X(SV_EELF_ENTRY, 38, "ELF: entry point not inside an executable segment") \
+	X(SV_EELF_LOADS, 39, "ELF: no loadable segment, or more than the limit") \
 	X(SV_ETABLE_FULL, 40, "process table full")                          \
 	X(SV_EBADDESC, 41, "bad or stale descriptor")                        \
 	X(SV_EFAULTED, 42, "process faulted")                                \

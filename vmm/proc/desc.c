@@ -1,0 +1,90 @@
+/*
+ * Descriptor tables: documented in ptable.h.
+ *
+ * A descriptor is index | entry generation << PROC_DESC_BITS.  The entry
+ * generation moves on every close, so a closed descriptor kept by a
+ * careless (or hostile) owner never reaches whatever the entry points to
+ * next; the target's process id inside the entry goes stale when the
+ * target dies.  Both checks happen on every resolve.
+ */
+#include "ptable.h"
+
+/* See ptable.h. */
+void desctab_init(struct proc_desctab *dt)
+{
+	/* Generations may restart at 0: a table is only initialised when its
+	 * owner is created or has died, and then nobody holds its old
+	 * descriptors any more (they were only ever meaningful to it). */
+	for (uint32_t i = 0; i < PROC_MAX_DESCS; i++) {
+		dt->d[i].gen = 0;
+		dt->d[i].target = 0;
+		dt->d[i].handler = 0;
+		dt->d[i].used = 0;
+	}
+}
+
+/* See ptable.h. */
+int desc_open(struct proc_desctab *dt, const struct proc *target, uint32_t handler)
+{
+	if (target->state != PROC_ALIVE)
+		return -SV_EBADDESC;
+	if (handler >= PROC_MAX_HANDLERS || target->handler[handler].entry == 0)
+		return -SV_EINVAL;
+	for (uint32_t i = 0; i < PROC_MAX_DESCS; i++) {
+		struct proc_desc *d = &dt->d[i];
+
+		if (d->used)
+			continue;
+		d->used = 1;
+		d->target = (uint32_t)proc_id(target);
+		d->handler = (uint8_t)handler;
+		return (int)(i | d->gen << PROC_DESC_BITS);
+	}
+	return -SV_ENOMEM;
+}
+
+/* The open entry desc names, or NULL. */
+static const struct proc_desc *lookup(const struct proc_desctab *dt, int desc)
+{
+	uint32_t idx, gen;
+
+	if (desc < 0)
+		return NULL;
+	idx = (uint32_t)desc & (PROC_MAX_DESCS - 1);
+	gen = (uint32_t)desc >> PROC_DESC_BITS;
+	if (!dt->d[idx].used || dt->d[idx].gen != gen)
+		return NULL;
+	return &dt->d[idx];
+}
+
+/* See ptable.h. */
+int desc_close(struct proc_desctab *dt, int desc)
+{
+	struct proc_desc *d = (struct proc_desc *)lookup(dt, desc);
+
+	if (d == NULL)
+		return -SV_EBADDESC;
+	d->used = 0;
+	d->gen = (d->gen + 1) % DESC_GEN_LIMIT;
+	return 0;
+}
+
+/* See ptable.h. */
+int desc_resolve(struct proc_table *t, const struct proc_desctab *dt, int desc,
+		 struct proc **target, uint32_t *handler)
+{
+	const struct proc_desc *d = lookup(dt, desc);
+	struct proc *p;
+
+	*target = NULL;
+	*handler = 0;
+	if (d == NULL)
+		return -SV_EBADDESC;
+	p = proc_get(t, (int)d->target);
+	if (p == NULL || p->state != PROC_ALIVE || d->handler >= PROC_MAX_HANDLERS ||
+	    p->handler[d->handler].entry == 0)
+		return -SV_EBADDESC;
+	*target = p;
+	*handler = d->handler;
+	return 0;
+}
