@@ -7,14 +7,15 @@ set -euo pipefail
 out=$1 vmm=$2 vmlinuz=$3 initrd=$4 timeout=${5:-3}
 here=$(cd "$(dirname "$0")" && pwd)
 stage=$(mktemp -d)
-trap 'rm -rf "$stage"' EXIT
+log=$(mktemp)
+trap 'rm -rf "$stage" "$log"' EXIT
 mkdir -p "$stage/boot/grub"
 cp "$vmm" "$stage/boot/sealvisor.elf"
 cp "$vmlinuz" "$stage/boot/vmlinuz"
 cp "$initrd" "$stage/boot/initrd.img"
 sed -e "s/@TIMEOUT@/$timeout/g" "$here/grub.cfg.in" > "$stage/boot/grub/grub.cfg"
-grub-mkrescue -o "$out.tmp" "$stage" >"$stage/log" 2>&1 || {
-    cat "$stage/log" >&2
+grub-mkrescue -o "$out.tmp" "$stage" >"$log" 2>&1 || {
+    cat "$log" >&2
     exit 1
 }
 mv "$out.tmp" "$out"
