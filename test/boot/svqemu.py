@@ -76,12 +76,14 @@ def qemu_command(iso, entry=None, accel_args=None, mem=512, extra=()):
     return cmd + list(extra)
 
 
-def run(cmd, timeout, log_path=None, stop_markers=(), echo=False, stdin=subprocess.DEVNULL):
+def run(cmd, timeout, log_path=None, stop_markers=(), echo=False, stdin=subprocess.DEVNULL,
+        line_times=None):
     """Runs QEMU, collecting its serial output (ANSI escapes removed).
 
     Stops at the first of: QEMU exits, timeout, or a stop marker is seen
     (then QEMU is killed).  Returns (text, seconds, reason) where reason is
-    'exit', 'timeout' or the marker.  Each line gets a timestamp in the log.
+    'exit', 'timeout' or the marker.  Each line gets a timestamp in the log,
+    and (seconds, line) pairs are appended to line_times when given.
     """
     start = time.monotonic()
     p = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -105,6 +107,8 @@ def run(cmd, timeout, log_path=None, stop_markers=(), echo=False, stdin=subproce
                 *lines, pending = pending.split(b"\n")
                 for line in lines:
                     text = ANSI.sub(b"", line).replace(b"\r", b"").decode("utf-8", "replace")
+                    if line_times is not None:
+                        line_times.append((time.monotonic() - start, text))
                     if log:
                         log.write(f"[{time.monotonic() - start:8.3f}] {text}\n")
                         log.flush()
