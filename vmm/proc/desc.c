@@ -43,29 +43,29 @@ int desc_open(struct proc_desctab *dt, const struct proc *target, uint32_t handl
 	return -SV_ENOMEM;
 }
 
-/* The open entry desc names, or NULL. */
-static const struct proc_desc *lookup(const struct proc_desctab *dt, int desc)
+/* The index of the open entry desc names, or -1. */
+static int lookup(const struct proc_desctab *dt, int desc)
 {
 	uint32_t idx, gen;
 
 	if (desc < 0)
-		return NULL;
+		return -1;
 	idx = (uint32_t)desc & (PROC_MAX_DESCS - 1);
 	gen = (uint32_t)desc >> PROC_DESC_BITS;
 	if (!dt->d[idx].used || dt->d[idx].gen != gen)
-		return NULL;
-	return &dt->d[idx];
+		return -1;
+	return (int)idx;
 }
 
 /* See ptable.h. */
 int desc_close(struct proc_desctab *dt, int desc)
 {
-	struct proc_desc *d = (struct proc_desc *)lookup(dt, desc);
+	int idx = lookup(dt, desc);
 
-	if (d == NULL)
+	if (idx < 0)
 		return -SV_EBADDESC;
-	d->used = 0;
-	d->gen = (d->gen + 1) % DESC_GEN_LIMIT;
+	dt->d[idx].used = 0;
+	dt->d[idx].gen = (dt->d[idx].gen + 1) % DESC_GEN_LIMIT;
 	return 0;
 }
 
@@ -73,13 +73,15 @@ int desc_close(struct proc_desctab *dt, int desc)
 int desc_resolve(struct proc_table *t, const struct proc_desctab *dt, int desc,
 		 struct proc **target, uint32_t *handler)
 {
-	const struct proc_desc *d = lookup(dt, desc);
+	int idx = lookup(dt, desc);
+	const struct proc_desc *d;
 	struct proc *p;
 
 	*target = NULL;
 	*handler = 0;
-	if (d == NULL)
+	if (idx < 0)
 		return -SV_EBADDESC;
+	d = &dt->d[idx];
 	p = proc_get(t, (int)d->target);
 	if (p == NULL || p->state != PROC_ALIVE || d->handler >= PROC_MAX_HANDLERS ||
 	    p->handler[d->handler].entry == 0)
