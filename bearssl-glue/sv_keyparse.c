@@ -6,6 +6,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sv_keyparse.h"
@@ -201,14 +202,14 @@ static const struct {
 	const char *what;
 } known_algs[] = {
 	{9, {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01}, 0, "RSA"},
-	{9, {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a}, -SV_KEY_EUNSUPPORTED, "RSA-PSS key"},
-	{7, {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01}, -SV_KEY_ENOTRSA, "EC"},
-	{7, {0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01}, -SV_KEY_ENOTRSA, "DSA"},
-	{9, {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x03, 0x01}, -SV_KEY_ENOTRSA, "DH"},
-	{3, {0x2b, 0x65, 0x70}, -SV_KEY_ENOTRSA, "Ed25519"},
-	{3, {0x2b, 0x65, 0x71}, -SV_KEY_ENOTRSA, "Ed448"},
-	{3, {0x2b, 0x65, 0x6e}, -SV_KEY_ENOTRSA, "X25519"},
-	{3, {0x2b, 0x65, 0x6f}, -SV_KEY_ENOTRSA, "X448"},
+	{9, {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a}, -SV_KEY_EUNSUPPORTED, "an RSA-PSS key"},
+	{7, {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01}, -SV_KEY_ENOTRSA, "an EC key"},
+	{7, {0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01}, -SV_KEY_ENOTRSA, "a DSA key"},
+	{9, {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x03, 0x01}, -SV_KEY_ENOTRSA, "a DH key"},
+	{3, {0x2b, 0x65, 0x70}, -SV_KEY_ENOTRSA, "an Ed25519 key"},
+	{3, {0x2b, 0x65, 0x71}, -SV_KEY_ENOTRSA, "an Ed448 key"},
+	{3, {0x2b, 0x65, 0x6e}, -SV_KEY_ENOTRSA, "an X25519 key"},
+	{3, {0x2b, 0x65, 0x6f}, -SV_KEY_ENOTRSA, "an X448 key"},
 };
 
 /*
@@ -239,7 +240,7 @@ static int parse_alg(struct der *d, struct sv_rsa_keyinfo *out)
 		}
 		return 0;
 	}
-	set_what_str(out, "unknown algorithm");
+	set_what_str(out, "a key of an unknown algorithm");
 	return -SV_KEY_ENOTRSA;
 }
 
@@ -403,13 +404,13 @@ static int classify(const struct line *label, int *format, int *err, const char 
 		{"RSA PUBLIC KEY", SV_KEY_FMT_RSAPUB, 0, NULL},
 		{"RSA PRIVATE KEY", SV_KEY_FMT_RSAPRIV, 0, NULL},
 		{"PRIVATE KEY", SV_KEY_FMT_PKCS8, 0, NULL},
-		{"ENCRYPTED PRIVATE KEY", 0, -SV_KEY_EENCRYPTED, "encrypted PKCS#8 key"},
-		{"EC PRIVATE KEY", 0, -SV_KEY_ENOTRSA, "EC"},
-		{"EC PARAMETERS", 0, -SV_KEY_ENOTRSA, "EC"},
-		{"DSA PRIVATE KEY", 0, -SV_KEY_ENOTRSA, "DSA"},
-		{"DSA PARAMETERS", 0, -SV_KEY_ENOTRSA, "DSA"},
-		{"OPENSSH PRIVATE KEY", 0, -SV_KEY_EUNSUPPORTED, "OpenSSH-format key"},
-		{"SSH2 PUBLIC KEY", 0, -SV_KEY_EUNSUPPORTED, "SSH2-format key"},
+		{"ENCRYPTED PRIVATE KEY", 0, -SV_KEY_EENCRYPTED, "an encrypted PKCS#8 key"},
+		{"EC PRIVATE KEY", 0, -SV_KEY_ENOTRSA, "an EC key"},
+		{"EC PARAMETERS", 0, -SV_KEY_ENOTRSA, "an EC key"},
+		{"DSA PRIVATE KEY", 0, -SV_KEY_ENOTRSA, "a DSA key"},
+		{"DSA PARAMETERS", 0, -SV_KEY_ENOTRSA, "a DSA key"},
+		{"OPENSSH PRIVATE KEY", 0, -SV_KEY_EUNSUPPORTED, "an OpenSSH-format key"},
+		{"SSH2 PUBLIC KEY", 0, -SV_KEY_EUNSUPPORTED, "an SSH2-format key"},
 	};
 
 	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
@@ -604,6 +605,24 @@ const char *sv_key_strerror(int err)
 	default:
 		return "unknown key error";
 	}
+}
+
+/* see sv_keyparse.h */
+char *sv_key_describe(int err, const struct sv_rsa_keyinfo *k, char *buf, size_t cap)
+{
+	const char *msg = sv_key_strerror(err);
+
+	if (err < 0)
+		err = -err;
+	if ((err == SV_KEY_ENOTRSA || err == SV_KEY_EUNSUPPORTED) && k->what[0])
+		snprintf(buf, cap, "%s (it is %s)", msg, k->what);
+	else if (err == SV_KEY_ENOTKEY && k->what[0])
+		snprintf(buf, cap, "%s (found %s)", msg, k->what);
+	else if (err == SV_KEY_ESIZE && k->bits)
+		snprintf(buf, cap, "%u-bit RSA key; 512 to 4096 bits are supported", k->bits);
+	else
+		snprintf(buf, cap, "%s", msg);
+	return buf;
 }
 
 /* see sv_keyparse.h */

@@ -57,7 +57,10 @@ struct sv_rsa_keyinfo {
 	unsigned int bits;
 	int format;     /* enum sv_key_format */
 	int is_private; /* it came from a private key */
-	/* For SV_KEY_ENOTRSA / ENOTKEY / EUNSUPPORTED: what it was instead. */
+	/*
+	 * For SV_KEY_ENOTRSA and EUNSUPPORTED what it is instead ("an EC
+	 * key"); for SV_KEY_ENOTKEY the first PEM label found ("CERTIFICATE").
+	 */
 	char what[48];
 };
 
@@ -74,7 +77,14 @@ int sv_key_parse_der(const void *der, size_t len, int format, struct sv_rsa_keyi
 /* Message for a -SV_KEY_E* code (either sign). */
 const char *sv_key_strerror(int err);
 
-/* "public key (SubjectPublicKeyInfo)" etc. */
+/*
+ * A full message for ERR with the details the parse left in K, e.g. "not
+ * an RSA key (it is an EC key)" or "8192-bit RSA key; 512 to 4096 bits are
+ * supported".  Returns BUF.
+ */
+char *sv_key_describe(int err, const struct sv_rsa_keyinfo *k, char *buf, size_t cap);
+
+/* "public key", "RSA private key (PKCS#1)" etc. */
 const char *sv_key_format_name(int format);
 
 /*

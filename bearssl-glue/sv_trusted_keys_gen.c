@@ -134,25 +134,17 @@ int main(int argc, char **argv)
 		size_t len;
 		unsigned char *pem = read_file(paths[i], SV_PEM_MAX, &len);
 		int r = sv_key_parse_pem(pem, len, &info[i]);
-		char bits[32];
 
 		free(pem);
 		if (r == -SV_KEY_EENCRYPTED)
 			die("trusted key '%s' is an encrypted private key; give its public half "
 			    "instead (openssl pkey -in %s -pubout)",
 			    paths[i], paths[i]);
-		if (r == -SV_KEY_ENOTRSA)
-			die("trusted key '%s' is not an RSA key (it is %s)", paths[i],
-			    info[i].what[0] ? info[i].what : "something else");
-		if (r == -SV_KEY_ESIZE) {
-			snprintf(bits, sizeof bits, "%u", info[i].bits);
-			die("trusted key '%s' is a %s-bit RSA key; BearSSL verifies 512 to 4096 bits",
-			    paths[i], bits);
-		}
 		if (r < 0) {
-			fprintf(stderr, "%s: error: trusted key '%s': %s%s%s%s\n", prog, paths[i],
-				sv_key_strerror(r), info[i].what[0] ? " (" : "", info[i].what,
-				info[i].what[0] ? ")" : "");
+			char msg[160];
+
+			fprintf(stderr, "%s: error: trusted key '%s': %s\n", prog, paths[i],
+				sv_key_describe(r, &info[i], msg, sizeof msg));
 			exit(1);
 		}
 		if ((long)info[i].bits < min_bits) {
