@@ -9,8 +9,11 @@
 #include <sv/cmdline.h>
 #include <sv/console.h>
 #include <sv/guest.h>
+#include <sv/builtin.h>
 #include <sv/memmap.h>
 #include <sv/mm.h>
+#include <sv/proc_timer.h>
+#include <sv/process.h>
 #include <sv/vmm.h>
 
 #include <sv_config.h>
@@ -29,6 +32,7 @@ static unsigned int map_n;
 
 static const struct sv_vcpu_ops *const backends[] = {
 	&svm_ops,
+	&vmx_ops,
 };
 
 static __noreturn void stop(const char *why)
@@ -46,6 +50,16 @@ static void cpu_setup(void)
 	cpuid_count(1, 0, &r);
 	if (r.ecx & (1u << 26))
 		cr4 |= 1ULL << 18; /* OSXSAVE: lets the VMM execute a guest's XSETBV */
+	/*
+	 * SMEP/SMAP: the VMM never executes or touches user pages through
+	 * their user addresses (it copies through the direct map), so any
+	 * attempt is a bug or an attack and faults.
+	 */
+	cpuid_count(7, 0, &r);
+	if (r.ebx & (1u << 7))
+		cr4 |= CR4_SMEP;
+	if (r.ebx & (1u << 20))
+		cr4 |= CR4_SMAP;
 	write_cr4(cr4);
 	/* The VMM never uses x87/SSE itself; keep CR0 as the guest-friendly default. */
 	write_cr0((read_cr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
@@ -91,6 +105,39 @@ static void setup_memory(void)
 		  (unsigned long)(pool_size >> 20));
 }
 
+void irq_init(void);
+
+/* The process subsystem and the built-in processes started at boot. */
+static void start_processes(void)
+{
+	static const char *const at_boot[] = { "log", "hello", "hello32" };
+
+	irq_init();
+	syscall_init();
+	proc_timer_init();
+	process_init();
+	sv_printf("processes: SMEP %s, SMAP %s; starting built-ins\n",
+		  (read_cr4() & CR4_SMEP) ? "on" : "off", (read_cr4() & CR4_SMAP) ? "on" : "off");
+	/*
+	 * The firmware leaves the 8259 PIC delivering its timer on vector 8
+	 * (an exception vector in protected mode), and PIC interrupts are not
+	 * held back by TPR.  Mask it while the built-ins run; the guest sets
+	 * the PIC up for itself.
+	 */
+	uint8_t mask1 = inb(0x21), mask2 = inb(0xa1);
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+	for (size_t i = 0; i < ARRAY_SIZE(at_boot); i++) {
+		int64_t r = 0;
+		int id = builtin_start(at_boot[i], 0, &r);
+		if (id < 0 || r < 0)
+			sv_printf("built-in %s: %s (%ld)\n", at_boot[i], sv_strerror(id < 0 ? id : (int)r),
+				  (long)(id < 0 ? id : r));
+	}
+	outb(0xa1, mask2);
+	outb(0x21, mask1);
+}
+
 static const struct sv_vcpu_ops *pick_backend(void)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(backends); i++) {
@@ -124,6 +171,7 @@ void vmm_main(uint32_t magic, uint32_t info_phys)
 	sv_printf("virtualization: %s\n", vmm_backend->name);
 	if (vmm_backend->enable())
 		stop("could not enable hardware virtualization");
+	start_processes();
 
 	struct sv_range hidden[2] = {
 		{ vmm_layout.image_start, vmm_layout.image_end - vmm_layout.image_start },

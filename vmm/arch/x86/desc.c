@@ -62,6 +62,12 @@ void tss_set_rsp0(uint64_t rsp0)
 	tss.rsp[0] = rsp0;
 }
 
+uint64_t *tss_rsp0_slot(void)
+{
+	/* Offset 4 of the TSS: unaligned, which x86 stores handle fine. */
+	return (uint64_t *)(void *)((uint8_t *)&tss + __builtin_offsetof(struct tss64, rsp));
+}
+
 void desc_init(void)
 {
 	uint64_t t = (uint64_t)(uintptr_t)&tss;
@@ -92,6 +98,10 @@ void desc_init(void)
 			ist = 3; /* machine check */
 		idt_set_gate(v, isr_stubs[v], 0, ist);
 	}
+	for (unsigned int v = 32; v < 256; v++)
+		idt_set_gate(v, (void (*)(void))(isr_irq_base + (v - 32) * 16), 0, 0);
+	/* Syscalls: the only gate ring 3 may use. */
+	idt_set_gate(0x80, isr_syscall, 3, 0);
 
 	struct dtr g = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
 	struct dtr i = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };

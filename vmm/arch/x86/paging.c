@@ -80,3 +80,36 @@ uint64_t paging_kernel_root(void)
 {
 	return kernel_pml4;
 }
+
+/*
+ * Uncached 4 KiB windows for device registers, in the last GiB of the
+ * address space (PML4[511] -> PDPT[511] -> one PD -> one PT).
+ */
+#define MMIO_BASE 0xFFFFFFFFC0000000ULL
+#define MMIO_SLOTS 512
+
+static uint64_t *mmio_pt;
+static unsigned int mmio_used;
+
+void *paging_map_uc(uint64_t pa)
+{
+	pa = ALIGN_DOWN(pa, PAGE_SIZE);
+	if (!mmio_pt) {
+		uint64_t *l4 = table(kernel_pml4);
+		uint64_t *l3 = table(l4[511] & PTE_ADDR);
+		uint64_t pd = palloc_page(), pt = palloc_page();
+		if (!pd || !pt)
+			return NULL;
+		table(pd)[0] = pt | PTE_P | PTE_W;
+		l3[511] = pd | PTE_P | PTE_W;
+		mmio_pt = table(pt);
+	}
+	for (unsigned int i = 0; i < mmio_used; i++) {
+		if ((mmio_pt[i] & PTE_ADDR) == pa)
+			return (void *)(uintptr_t)(MMIO_BASE + i * PAGE_SIZE);
+	}
+	if (mmio_used == MMIO_SLOTS)
+		return NULL;
+	mmio_pt[mmio_used] = pa | PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_NX;
+	return (void *)(uintptr_t)(MMIO_BASE + mmio_used++ * PAGE_SIZE);
+}

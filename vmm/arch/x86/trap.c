@@ -10,6 +10,8 @@
 #include <sv/panic.h>
 
 bool (*trap_user_hook)(struct trap_frame *f);
+void (*trap_syscall_hook)(struct trap_frame *f);
+void (*trap_irq_hook)(struct trap_frame *f);
 
 static const char *const names[32] = {
 	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
@@ -41,9 +43,25 @@ static void dump(const struct trap_frame *f)
 		  (unsigned long)read_cr3(), (unsigned long)read_cr4());
 }
 
+const char *trap_name(uint64_t vector)
+{
+	return vector < 32 ? names[vector] : "interrupt";
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
-	if ((f->cs & 3) == 3 && trap_user_hook && trap_user_hook(f))
+	bool user = (f->cs & 3) == 3;
+
+	if (f->vector == 0x80 && user && trap_syscall_hook) {
+		trap_syscall_hook(f);
+		return;
+	}
+	/* NMIs and interrupts belong to the guest: handed back, never fatal. */
+	if ((f->vector >= 32 || f->vector == 2) && trap_irq_hook) {
+		trap_irq_hook(f);
+		return;
+	}
+	if (user && trap_user_hook && trap_user_hook(f))
 		return;
 	dump(f);
 	sv_printf("FATAL: exception inside the hypervisor; halting\n");

@@ -50,5 +50,7 @@ extern struct vmm_layout vmm_layout;
 /* The VMM's own page tables (arch/x86/paging.c). */
 int paging_init(uint64_t max_phys);
 uint64_t paging_kernel_root(void);
+/* An uncached mapping of the 4 KiB device page at pa; NULL when out of slots. */
+void *paging_map_uc(uint64_t pa);
 
 #endif

@@ -105,6 +105,16 @@ struct sv_vcpu_ops {
 	/* Exception injection at the next entry (vector, error code or -1). */
 	void (*inject_exception)(struct sv_vcpu *v, unsigned int vector, int64_t error_code);
 	void (*get_paging)(struct sv_vcpu *v, struct sv_guest_paging *p);
+	/*
+	 * An interrupt (vector >= 32) or NMI meant for the guest arrived while
+	 * the VMM ran: deliver it at the next entry, when the guest can take it.
+	 */
+	void (*queue_event)(struct sv_vcpu *v, unsigned int vector, bool nmi);
+	/*
+	 * Lets host interrupts through (SVM: GIF) while a process runs with
+	 * RFLAGS.IF set, and closes them again.  NULL when nothing is needed.
+	 */
+	void (*host_irq_window)(bool open);
 };
 
 extern const struct sv_vcpu_ops svm_ops;

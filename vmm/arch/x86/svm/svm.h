@@ -11,6 +11,9 @@ struct svm_vcpu {
 	uint64_t vmcb_pa;
 	uint64_t host_vmcb_pa; /* host state VMLOAD/VMSAVE handle (FS, GS, TR ...) */
 	uint64_t iopm_pa, msrpm_pa;
+	/* Guest events that reached the VMM meanwhile (core/irq.c). */
+	bool nmi_pending;
+	uint64_t irq_pending[4];
 };
 
 extern bool svm_has_nrips;

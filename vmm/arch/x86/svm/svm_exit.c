@@ -20,6 +20,60 @@ static uint32_t insn_len(const struct vmcb *vmcb, uint32_t fixed)
 	return fixed;
 }
 
+#define VINTR_V_IRQ (1ULL << 8)
+#define VINTR_IGN_TPR (1ULL << 20)
+#define EVENT_VALID (1ULL << 31)
+#define EVENT_TYPE_NMI (2ULL << 8)
+
+/*
+ * Hands queued guest events to the hardware: an NMI through EVENTINJ,
+ * an interrupt as a virtual interrupt (V_IRQ, APM 2 15.21.4), which the
+ * guest takes when its RFLAGS.IF allows, with the vector already
+ * accepted from the physical LAPIC.
+ */
+static void deliver_events(struct svm_vcpu *s)
+{
+	struct vmcb_control *c = &s->vmcb->ctl;
+
+	if (s->nmi_pending && !(c->eventinj & EVENT_VALID)) {
+		c->eventinj = EVENT_VALID | EVENT_TYPE_NMI | 2;
+		s->nmi_pending = false;
+	}
+	if (c->vintr & VINTR_V_IRQ)
+		return; /* the last one is not taken yet */
+	for (int w = 3; w >= 0; w--) {
+		if (!s->irq_pending[w])
+			continue;
+		unsigned int bit = 63 - (unsigned int)__builtin_clzll(s->irq_pending[w]);
+		uint64_t vec = (uint64_t)w * 64 + bit;
+		s->irq_pending[w] &= ~(1ULL << bit);
+		c->vintr = (c->vintr & 0xff) | VINTR_V_IRQ | VINTR_IGN_TPR | ((vec >> 4) << 16) |
+			   (vec << 32);
+		return;
+	}
+}
+
+void svm_queue_event(struct sv_vcpu *v, unsigned int vector, bool nmi);
+void svm_queue_event(struct sv_vcpu *v, unsigned int vector, bool nmi)
+{
+	struct svm_vcpu *s = v->vendor;
+
+	if (nmi)
+		s->nmi_pending = true;
+	else if (vector >= 32 && vector < 256)
+		s->irq_pending[vector / 64] |= 1ULL << (vector % 64);
+}
+
+/* GIF gates host interrupts after #VMEXIT (APM 2 15.17). */
+void svm_host_irq_window(bool open);
+void svm_host_irq_window(bool open)
+{
+	if (open)
+		__asm__ volatile("stgi" ::: "memory");
+	else
+		__asm__ volatile("clgi" ::: "memory");
+}
+
 void svm_run(struct sv_vcpu *v, struct sv_exit *e);
 void svm_run(struct sv_vcpu *v, struct sv_exit *e)
 {
@@ -27,6 +81,7 @@ void svm_run(struct sv_vcpu *v, struct sv_exit *e)
 	struct vmcb *vmcb = s->vmcb;
 
 	for (;;) {
+		deliver_events(s);
 		vmcb->save.rax = v->regs.rax;
 		vmcb->save.rip = v->rip;
 		vmcb->save.rsp = v->rsp;
@@ -37,7 +92,11 @@ void svm_run(struct sv_vcpu *v, struct sv_exit *e)
 		v->rsp = vmcb->save.rsp;
 		v->rflags = vmcb->save.rflags;
 		vmcb->ctl.tlb_control = 0;
-		vmcb->ctl.eventinj = 0;
+		/*
+		 * An event not delivered because the exit came first is in
+		 * EXITINTINFO (APM 2 15.7.2): inject it again.
+		 */
+		vmcb->ctl.eventinj = (vmcb->ctl.exitintinfo & EVENT_VALID) ? vmcb->ctl.exitintinfo : 0;
 
 		uint64_t code = vmcb->ctl.exitcode;
 		e->raw = code;

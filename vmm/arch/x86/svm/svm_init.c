@@ -64,6 +64,8 @@ void svm_run(struct sv_vcpu *v, struct sv_exit *e);
 void svm_inject_exception(struct sv_vcpu *v, unsigned int vector, int64_t error_code);
 void svm_get_paging(struct sv_vcpu *v, struct sv_guest_paging *p);
 int svm_build_npt(uint64_t span, const struct sv_range *hidden, unsigned int nhidden, uint64_t sink);
+void svm_queue_event(struct sv_vcpu *v, unsigned int vector, bool nmi);
+void svm_host_irq_window(bool open);
 
 const struct sv_vcpu_ops svm_ops = {
 	.name = "AMD SVM",
@@ -75,4 +77,6 @@ const struct sv_vcpu_ops svm_ops = {
 	.run = svm_run,
 	.inject_exception = svm_inject_exception,
 	.get_paging = svm_get_paging,
+	.queue_event = svm_queue_event,
+	.host_irq_window = svm_host_irq_window,
 };

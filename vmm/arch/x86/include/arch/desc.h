@@ -31,5 +31,13 @@ void idt_set_gate(unsigned int vector, void (*stub)(void), unsigned int dpl, uns
  */
 void trap_dispatch(struct trap_frame *f);
 extern bool (*trap_user_hook)(struct trap_frame *f);
+extern void (*trap_syscall_hook)(struct trap_frame *f);
+extern void (*trap_irq_hook)(struct trap_frame *f);
+const char *trap_name(uint64_t vector);
+/* The TSS field the CPU loads RSP from when ring 3 traps. */
+uint64_t *tss_rsp0_slot(void);
+/* Interrupt stubs for vectors 32..255, 16 bytes apart (uentry.S). */
+extern char isr_irq_base[];
+extern void isr_syscall(void);
 
 #endif

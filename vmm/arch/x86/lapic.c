@@ -1,0 +1,86 @@
+/*
+ * Local APIC access for the process time budget (core/proc_timer.c).  The
+ * guest owns the LAPIC; the VMM borrows its timer only while a process
+ * runs and gives it back as it found it.  The register page is mapped
+ * uncached (SDM 3A 10.4.1: APIC registers must be UC).
+ */
+#include <arch/cpu.h>
+#include <arch/lapic.h>
+#include <sv/mm.h>
+
+#define MSR_APIC_BASE 0x1b
+#define APIC_BASE_X2 (1ULL << 10)
+#define APIC_BASE_ADDR 0x000ffffffffff000ULL
+
+static uint64_t mapped_pa;
+static volatile uint32_t *mmio;
+
+static bool x2apic(void)
+{
+	return rdmsr(MSR_APIC_BASE) & APIC_BASE_X2;
+}
+
+static volatile uint32_t *regs(void)
+{
+	uint64_t pa = rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR;
+
+	if (pa != mapped_pa || !mmio) {
+		mmio = paging_map_uc(pa);
+		mapped_pa = pa;
+	}
+	return mmio;
+}
+
+uint32_t lapic_read(unsigned int reg)
+{
+	if (x2apic())
+		return (uint32_t)rdmsr(0x800 + reg / 16);
+	return regs()[reg / 4];
+}
+
+void lapic_write(unsigned int reg, uint32_t v)
+{
+	if (x2apic()) {
+		wrmsr(0x800 + reg / 16, v);
+		return;
+	}
+	regs()[reg / 4] = v;
+}
+
+bool lapic_irr(unsigned int vector)
+{
+	return lapic_read(LAPIC_IRR + (vector / 32) * 16) & (1u << (vector % 32));
+}
+
+int lapic_calibrate(uint64_t *tsc_hz, uint64_t *apic_hz)
+{
+	const uint32_t pit_count = 11932; /* 10 ms at 1193182 Hz */
+	uint32_t lvt = lapic_read(LAPIC_LVT_TIMER), tdcr = lapic_read(LAPIC_TDCR);
+
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+	lapic_write(LAPIC_TDCR, 0xb); /* divide by 1 */
+	lapic_write(LAPIC_TMICT, 0xffffffffu);
+
+	/* PIT channel 2, mode 0, gate on through port 0x61, speaker off. */
+	outb(0x61, (uint8_t)((inb(0x61) & ~0x02) | 0x01));
+	outb(0x43, 0xb0);
+	outb(0x42, pit_count & 0xff);
+	outb(0x42, pit_count >> 8);
+	uint64_t t0 = rdtsc();
+	uint32_t a0 = lapic_read(LAPIC_TMCCT);
+	uint64_t spins = 0;
+	while (!(inb(0x61) & 0x20)) {
+		if (++spins > 200000000ULL)
+			break;
+	}
+	uint64_t t1 = rdtsc();
+	uint32_t a1 = lapic_read(LAPIC_TMCCT);
+	lapic_write(LAPIC_TMICT, 0);
+	lapic_write(LAPIC_TDCR, tdcr);
+	lapic_write(LAPIC_LVT_TIMER, lvt);
+	if (!(inb(0x61) & 0x20) || t1 <= t0 || a0 <= a1)
+		return -SV_ENODEV;
+	*tsc_hz = (t1 - t0) * 1193182ULL / pit_count;
+	*apic_hz = (uint64_t)(a0 - a1) * 1193182ULL / pit_count;
+	return 0;
+}

@@ -1,0 +1,114 @@
+/*
+ * Entering and leaving ring 3 for processes.
+ *
+ * int64_t uentry_enter(struct uctx *save, const struct uregs *r, uint64_t *rsp0)
+ *   Saves the callee-saved registers and the stack pointer in *save and
+ *   in *rsp0 (the TSS field the CPU takes its stack from when ring 3
+ *   traps: right below what was saved), then loads the process's
+ *   registers from *r and IRETQs to ring 3.  It
+ *   "returns" only when somebody calls uentry_leave(save, value).
+ * void uentry_leave(struct uctx *save, int64_t value)
+ *   Unwinds everything the VMM did since the matching enter (trap frames,
+ *   syscall handlers) and returns value from uentry_enter.
+ *
+ * struct uregs (C): rax rbx rcx rdx rsi rdi rbp r8..r15, rip, cs, rflags, rsp, ss
+ */
+#define U_RAX 0
+#define U_RBX 8
+#define U_RCX 16
+#define U_RDX 24
+#define U_RSI 32
+#define U_RDI 40
+#define U_RBP 48
+#define U_R8 56
+#define U_R9 64
+#define U_R10 72
+#define U_R11 80
+#define U_R12 88
+#define U_R13 96
+#define U_R14 104
+#define U_R15 112
+#define U_RIP 120
+#define U_CS 128
+#define U_RFLAGS 136
+#define U_RSP 144
+#define U_SS 152
+
+	.text
+	.globl uentry_enter
+uentry_enter:
+	pushq %rbx
+	pushq %rbp
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, (%rdi)
+	movq %rsp, (%rdx)
+
+	/* The IRETQ frame: SS, RSP, RFLAGS, CS, RIP. */
+	pushq U_SS(%rsi)
+	pushq U_RSP(%rsi)
+	pushq U_RFLAGS(%rsi)
+	pushq U_CS(%rsi)
+	pushq U_RIP(%rsi)
+	/* Compatibility mode uses DS/ES: give it the user data segment. */
+	movl U_SS(%rsi), %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movq U_RAX(%rsi), %rax
+	movq U_RBX(%rsi), %rbx
+	movq U_RCX(%rsi), %rcx
+	movq U_RDX(%rsi), %rdx
+	movq U_RDI(%rsi), %rdi
+	movq U_RBP(%rsi), %rbp
+	movq U_R8(%rsi), %r8
+	movq U_R9(%rsi), %r9
+	movq U_R10(%rsi), %r10
+	movq U_R11(%rsi), %r11
+	movq U_R12(%rsi), %r12
+	movq U_R13(%rsi), %r13
+	movq U_R14(%rsi), %r14
+	movq U_R15(%rsi), %r15
+	movq U_RSI(%rsi), %rsi
+	iretq
+
+	.globl uentry_leave
+uentry_leave:
+	movq (%rdi), %rsp
+	movq %rsi, %rax
+	movl $0x10, %ecx            /* kernel data segment back in DS/ES */
+	movl %ecx, %ds
+	movl %ecx, %es
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbp
+	popq %rbx
+	ret
+
+	/* int $0x80 from ring 3: same frame as the exception stubs. */
+	.globl isr_syscall
+isr_syscall:
+	pushq $0
+	pushq $0x80
+	jmp isr_common
+
+	/*
+	 * Interrupt vectors 32..255, 16 bytes apart from isr_irq_base, so
+	 * that C can find each one.  They reach the VMM only while a process
+	 * runs with interrupts on: the budget timer, and rarely one of the
+	 * guest's, which is handed back to it (core/irq.c).
+	 */
+	.balign 16
+	.globl isr_irq_base
+isr_irq_base:
+	.set vec, 32
+	.rept 224
+	.balign 16
+	pushq $0
+	pushq $vec
+	jmp isr_common
+	.set vec, vec + 1
+	.endr

@@ -1,0 +1,27 @@
+/*
+ * Interrupts and NMIs that reach the VMM.  The guest owns every device and
+ * the LAPIC, so the only interrupt that is the VMM's own is the process
+ * budget timer; any other one (an NMI, or an interrupt of priority class
+ * 15 while a process runs) was meant for the guest.  It has already been
+ * accepted from the LAPIC, so it is not acknowledged here: it is queued
+ * for injection at the next guest entry, and the guest's own EOI ends it.
+ */
+#include <arch/desc.h>
+#include <sv/console.h>
+#include <sv/proc_timer.h>
+#include <sv/vmm.h>
+
+static void irq_dispatch(struct trap_frame *f)
+{
+	if (f->vector == PROC_TIMER_VECTOR) {
+		proc_timer_fired();
+		return;
+	}
+	vmm_backend->queue_event(&vmm_vcpu, (unsigned int)f->vector, f->vector == 2);
+}
+
+void irq_init(void);
+void irq_init(void)
+{
+	trap_irq_hook = irq_dispatch;
+}

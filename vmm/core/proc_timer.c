@@ -1,0 +1,131 @@
+/*
+ * The process time budget (-Dproc_budget_ms, default 100 ms).
+ *
+ * Processes run while the guest sits in a hypercall, on the guest's CPU,
+ * so nothing would ever stop an endless loop.  The VMM borrows the local
+ * APIC timer for the length of the outermost handler call: it saves the
+ * guest's timer (mode, divider, remaining count or TSC deadline) and task
+ * priority, arms a one-shot on its own vector, raises TPR so that only
+ * priority class 15 can interrupt, runs the process with interrupts on,
+ * and afterwards puts the guest's timer back with the time that passed
+ * taken off (a deadline that passed meanwhile fires at once, as it would
+ * have).  A guest interrupt that still gets through is handed back to the
+ * guest (core/irq.c).
+ */
+#include <arch/cpu.h>
+#include <arch/lapic.h>
+#include <sv/console.h>
+#include <sv/process.h>
+#include <sv/proc_timer.h>
+#include <sv/vmm.h>
+
+#include <sv_config.h>
+
+static uint64_t tsc_hz, apic_hz;
+static bool usable;
+static unsigned int armed; /* nesting: only the outermost call arms */
+static uint64_t deadline_tsc;
+
+static struct {
+	uint32_t lvt, tdcr, tmcct, tmict, tpr;
+	uint64_t tsc_deadline;
+	uint64_t at_tsc;
+} saved;
+
+void proc_timer_init(void)
+{
+	if (lapic_calibrate(&tsc_hz, &apic_hz)) {
+		sv_printf("WARNING: could not calibrate the LAPIC timer against the PIT; "
+			  "process time budgets are not enforced\n");
+		return;
+	}
+	usable = apic_hz > 0;
+	sv_printf("timers: TSC %lu MHz, LAPIC timer %lu MHz; process budget %u ms\n",
+		  (unsigned long)(tsc_hz / 1000000), (unsigned long)(apic_hz / 1000000),
+		  SV_PROC_BUDGET_MS);
+}
+
+uint64_t proc_timer_tsc_hz(void)
+{
+	return tsc_hz;
+}
+
+static void arm_ticks(uint64_t ticks)
+{
+	if (ticks == 0)
+		ticks = 1;
+	if (ticks > 0xffffffffu)
+		ticks = 0xffffffffu;
+	lapic_write(LAPIC_LVT_TIMER, PROC_TIMER_VECTOR); /* one-shot, unmasked */
+	lapic_write(LAPIC_TDCR, 0xb);                     /* divide by 1 */
+	lapic_write(LAPIC_TMICT, (uint32_t)ticks);
+}
+
+void proc_timer_start(uint64_t now_tsc)
+{
+	if (!usable || armed++)
+		return;
+	saved.at_tsc = now_tsc;
+	saved.tpr = lapic_read(LAPIC_TPR);
+	saved.lvt = lapic_read(LAPIC_LVT_TIMER);
+	saved.tdcr = lapic_read(LAPIC_TDCR);
+	saved.tmict = lapic_read(LAPIC_TMICT);
+	saved.tmcct = lapic_read(LAPIC_TMCCT);
+	if (((saved.lvt >> LVT_MODE_SHIFT) & 3) == LVT_MODE_TSC_DEADLINE)
+		saved.tsc_deadline = rdmsr(MSR_TSC_DEADLINE);
+	deadline_tsc = now_tsc + tsc_hz / 1000 * SV_PROC_BUDGET_MS;
+	lapic_write(LAPIC_TPR, 0xe0); /* only vectors 0xf0..0xff get through */
+	arm_ticks(apic_hz / 1000 * SV_PROC_BUDGET_MS);
+	if (vmm_backend->host_irq_window)
+		vmm_backend->host_irq_window(true);
+}
+
+void proc_timer_stop(void)
+{
+	if (!usable || --armed)
+		return;
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+	lapic_write(LAPIC_TMICT, 0);
+	/* A tick that fired after the process left waits in IRR: take it here. */
+	if (lapic_irr(PROC_TIMER_VECTOR))
+		__asm__ volatile("sti; nop; cli" ::: "memory");
+
+	uint64_t elapsed_tsc = rdtsc() - saved.at_tsc;
+	lapic_write(LAPIC_TDCR, saved.tdcr);
+	unsigned int mode = (saved.lvt >> LVT_MODE_SHIFT) & 3;
+	if (mode == LVT_MODE_TSC_DEADLINE) {
+		lapic_write(LAPIC_LVT_TIMER, saved.lvt);
+		if (saved.tsc_deadline)
+			wrmsr(MSR_TSC_DEADLINE, saved.tsc_deadline);
+	} else {
+		/* Ticks of the guest's divider that passed while we had the timer. */
+		unsigned int d = (saved.tdcr & 3) | ((saved.tdcr >> 1) & 4);
+		uint64_t div = d == 7 ? 1 : 2ULL << d;
+		uint64_t passed = tsc_hz ? elapsed_tsc * (apic_hz / div) / tsc_hz : 0;
+		lapic_write(LAPIC_LVT_TIMER, saved.lvt);
+		if (mode == 1) /* periodic: the period goes on; its phase shifts */
+			lapic_write(LAPIC_TMICT, saved.tmict);
+		else if (saved.tmcct) /* one-shot still counting: what is left, at least 1 */
+			lapic_write(LAPIC_TMICT, saved.tmcct > passed ? (uint32_t)(saved.tmcct - passed) : 1);
+	}
+	lapic_write(LAPIC_TPR, saved.tpr);
+	if (vmm_backend->host_irq_window)
+		vmm_backend->host_irq_window(false);
+}
+
+void proc_timer_fired(void)
+{
+	lapic_write(LAPIC_EOI, 0);
+	if (!armed || !process_current())
+		return;
+	uint64_t now = rdtsc();
+	if (now < deadline_tsc) {
+		/* Early (the LAPIC and TSC disagree a little): wait for the rest. */
+		arm_ticks((deadline_tsc - now) * (apic_hz / 1000) / (tsc_hz / 1000));
+		return;
+	}
+	/* Outer calls that go on running past the deadline get 1 ms more each. */
+	arm_ticks(apic_hz / 1000);
+	process_kill_current(SV_ETIMEOUT, "ran past its %u ms budget (RIP in user mode)",
+			     SV_PROC_BUDGET_MS);
+}

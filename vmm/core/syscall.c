@@ -1,0 +1,199 @@
+/*
+ * Syscalls of processes (int $0x80; ABI in <sealvisor/proc_abi.h>) and
+ * what a trap in ring 3 means.  Three layers, as in BitVisor but with the
+ * checks it lacked: the adapter here reads registers and copies user
+ * memory through uspace_copy_* (never a raw user pointer), the workers are
+ * the process and table functions, and every argument is checked before use.
+ */
+#include <arch/cpu.h>
+#include <arch/desc.h>
+#include <arch/uspace.h>
+#include <sv/console.h>
+#include <sv/format.h>
+#include <sv/process.h>
+
+#include <proc/elf.h>
+#include <proc/frame.h>
+
+#include "fsstring.h"
+
+void process_enter_syscall(uint64_t user_sp);
+void process_check_alive(void);
+
+static uint8_t bounce[PROC_MAX_DEPTH][PROC_MSG_MAX_BYTES];
+
+static uint64_t arg(const struct trap_frame *f, const struct proc *p, int i)
+{
+	uint64_t v[5] = { f->rbx, f->rcx, f->rdx, f->rsi, f->rdi };
+
+	/* Compatibility mode leaves the upper halves undefined. */
+	return p->elf_class == 32 ? (uint32_t)v[i] : v[i];
+}
+
+static int read_name(const struct proc *p, uint64_t va, char *name)
+{
+	const struct uspace *us = process_uspace(p);
+
+	for (size_t i = 0; i < PROC_NAME_MAX; i++) {
+		if (uspace_copy_from(us, &name[i], va + i, 1))
+			return -SV_EFAULT;
+		if (!name[i])
+			return proc_name_check(name, PROC_NAME_MAX);
+	}
+	return -SV_EINVAL;
+}
+
+static int64_t sys_write(struct proc *p, uint64_t va, uint64_t len)
+{
+	char buf[PROC_WRITE_MAX];
+	char tag[PROC_NAME_MAX + 4];
+
+	if (len > PROC_WRITE_MAX)
+		return -SV_E2BIG;
+	if (uspace_copy_from(process_uspace(p), buf, va, len))
+		return -SV_EFAULT;
+	sv_snprintf(tag, sizeof(tag), "[%s] ", p->name);
+	console_write_tagged(tag, buf, len);
+	return (int64_t)len;
+}
+
+static int64_t sys_sendbuf(struct proc *p, int desc, int32_t value, uint64_t arr, uint64_t n,
+			   unsigned int level)
+{
+	uint8_t raw[PROC_MSG_MAX_BUFS * PROC_MSGBUF64_SIZE];
+	struct proc_bufref ref[PROC_MSG_MAX_BUFS];
+	struct kbuf kb[PROC_MSG_MAX_BUFS];
+	uint32_t entsize = p->elf_class == 64 ? PROC_MSGBUF64_SIZE : PROC_MSGBUF32_SIZE;
+	const struct uspace *us = process_uspace(p);
+	struct proc *target;
+	uint32_t handler;
+	int rc;
+
+	if (n > PROC_MSG_MAX_BUFS)
+		return -SV_EINVAL;
+	if (n && uspace_copy_from(us, raw, arr, n * entsize))
+		return -SV_EFAULT;
+	if ((rc = proc_msgbuf_decode(p->elf_class, raw, (uint32_t)n, ref)))
+		return rc;
+	if ((rc = desc_resolve(&proc_table, &p->descs, desc, &target, &handler)))
+		return rc;
+	uint8_t *b = bounce[level];
+	for (uint32_t i = 0; i < n; i++) {
+		kb[i] = (struct kbuf){ b, ref[i].len, ref[i].rw };
+		if (uspace_copy_from(us, b, ref[i].base, ref[i].len))
+			return -SV_EFAULT;
+		b += ref[i].len;
+	}
+	int64_t res = process_call(target, handler, MSG_BUF, value, kb, (uint32_t)n);
+	process_check_alive();
+	for (uint32_t i = 0; i < n; i++) {
+		if (kb[i].rw && uspace_copy_to(us, ref[i].base, kb[i].data, kb[i].len))
+			return -SV_EFAULT;
+	}
+	return res;
+}
+
+void syscall_dispatch(struct trap_frame *f)
+{
+	struct proc *p = process_current();
+	struct proc *target;
+	uint32_t handler;
+	char name[PROC_NAME_MAX];
+	int64_t ret;
+	int rc;
+
+	if (!p) {
+		f->rax = (uint64_t)-SV_ENOSYS;
+		return;
+	}
+	process_enter_syscall(f->rsp);
+	uint64_t nr = p->elf_class == 32 ? (uint32_t)f->rax : f->rax;
+	switch (nr) {
+	case PROC_SYS_NULL:
+		ret = 0;
+		break;
+	case PROC_SYS_EXIT:
+		process_kill_current(SV_EDEAD, "exited with status %d", (int)arg(f, p, 0));
+	case PROC_SYS_RETURN:
+		process_return((int32_t)arg(f, p, 0));
+	case PROC_SYS_WRITE:
+		ret = sys_write(p, arg(f, p, 0), arg(f, p, 1));
+		break;
+	case PROC_SYS_MSGREGISTER:
+		if ((rc = read_name(p, arg(f, p, 0), name))) {
+			ret = rc;
+			break;
+		}
+		if (!process_handler_ok(p, arg(f, p, 1))) {
+			ret = -SV_EINVAL; /* handlers must be code of the process */
+			break;
+		}
+		ret = service_register(&proc_table, p, name, arg(f, p, 1));
+		break;
+	case PROC_SYS_MSGOPEN:
+		if ((rc = read_name(p, arg(f, p, 0), name))) {
+			ret = rc;
+			break;
+		}
+		if ((rc = service_lookup(&proc_table, name, &target, &handler))) {
+			ret = rc;
+			break;
+		}
+		ret = desc_open(&p->descs, target, handler);
+		break;
+	case PROC_SYS_MSGCLOSE:
+		ret = desc_close(&p->descs, (int)arg(f, p, 0));
+		break;
+	case PROC_SYS_MSGSENDINT:
+		if ((rc = desc_resolve(&proc_table, &p->descs, (int)arg(f, p, 0), &target, &handler))) {
+			ret = rc;
+			break;
+		}
+		ret = process_call(target, handler, MSG_INT, (int32_t)arg(f, p, 1), NULL, 0);
+		process_check_alive();
+		break;
+	case PROC_SYS_MSGSENDBUF:
+		/* One bounce buffer per call level: messages nest. */
+		ret = sys_sendbuf(p, (int)arg(f, p, 0), (int32_t)arg(f, p, 1), arg(f, p, 2),
+				  arg(f, p, 3), process_depth() - 1);
+		break;
+	default:
+		ret = -SV_ENOSYS;
+		break;
+	}
+	f->rax = p->elf_class == 32 ? (uint32_t)ret : (uint64_t)ret;
+}
+
+/*
+ * Any exception in ring 3 kills the process that took it; the reason,
+ * RIP and faulting address go to the log.  The VMM and the guest go on.
+ */
+static bool process_trap(struct trap_frame *f)
+{
+	struct proc *p = process_current();
+
+	if (!p)
+		return false;
+	if (f->vector == 14) {
+		uint64_t addr = read_cr2();
+		process_kill_current(SV_EFAULTED, "%s at RIP %lx, address %lx (%s, %s)",
+				     process_in_guard(p, addr) ? "stack overflow into the guard page"
+							       : "page fault",
+				     (unsigned long)f->rip, (unsigned long)addr,
+				     (f->error_code & 16) ? "instruction fetch"
+				     : (f->error_code & 2) ? "write" : "read",
+				     (f->error_code & 1) ? "protection violation" : "page not present");
+	}
+	if (f->vector == 7)
+		process_kill_current(SV_EFAULTED, "FPU/SSE instruction at RIP %lx (processes have no FPU)",
+				     (unsigned long)f->rip);
+	process_kill_current(SV_EFAULTED, "%s (vector %lu) at RIP %lx, error code %lx",
+			     trap_name(f->vector), (unsigned long)f->vector, (unsigned long)f->rip,
+			     (unsigned long)f->error_code);
+}
+
+void syscall_init(void)
+{
+	trap_syscall_hook = syscall_dispatch;
+	trap_user_hook = process_trap;
+}

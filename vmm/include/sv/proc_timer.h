@@ -1,0 +1,18 @@
+/* The process time budget (core/proc_timer.c). */
+#ifndef SV_PROC_TIMER_H
+#define SV_PROC_TIMER_H
+
+#include <sv/types.h>
+
+#define PROC_TIMER_VECTOR 0xf1
+
+/* At boot, before the guest runs: calibrates the TSC and LAPIC timer. */
+void proc_timer_init(void);
+/* Around each handler call; only the outermost call arms the timer. */
+void proc_timer_start(uint64_t now_tsc);
+void proc_timer_stop(void);
+/* From the interrupt path: our timer fired in ring 3. */
+void proc_timer_fired(void);
+uint64_t proc_timer_tsc_hz(void);
+
+#endif

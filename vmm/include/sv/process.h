@@ -1,0 +1,72 @@
+/*
+ * Processes, the VMM's side (core/process.c, core/syscall.c): creating a
+ * process from ELF bytes in VMM memory, calling its handlers in ring 3,
+ * and killing it.  The portable half (ELF rules, mapping plan, table,
+ * descriptors, frames) is in vmm/proc.
+ */
+#ifndef SV_PROCESS_H
+#define SV_PROCESS_H
+
+#include <sv/types.h>
+
+#include <proc/ptable.h>
+
+/* How deep messages may nest (process A calls B calls C ...). */
+#define PROC_MAX_DEPTH 8
+
+extern struct proc_table proc_table;
+
+/* One buffer of a message, already in VMM memory. */
+struct kbuf {
+	void *data;
+	uint32_t len;
+	int32_t rw; /* 1: the handler's changes are copied back into data */
+};
+
+void process_init(void);
+
+/*
+ * Creates a process from image[0, len) (VMM memory, not touched by anyone
+ * else meanwhile) and returns its id, or a negative code: an SV_EELF_*
+ * rule, -SV_ETABLE_FULL, -SV_EQUOTA, -SV_ENOMEM.
+ */
+int process_create(const void *image, size_t len, const char *name);
+
+/*
+ * Calls handler of p with (msgcode, value, bufs) in ring 3 and returns the
+ * handler's int result, or: -SV_EFAULTED (it took an exception and was
+ * killed), -SV_ETIMEOUT (it ran past its budget and was killed),
+ * -SV_EDEAD (it called exitprocess), -SV_EBUSY (nesting too deep),
+ * -SV_E2BIG / -SV_EINVAL (buffers), -SV_EFAULT (its stack is unusable).
+ */
+int64_t process_call(struct proc *p, uint32_t handler, int32_t msgcode, int32_t value,
+		     struct kbuf *bufs, uint32_t nbufs);
+
+/* Kills p now (from outside it); 0 or -SV_EBADDESC. */
+int process_kill(struct proc *p, const char *why);
+
+/* Pages a process has charged (image, stack, page tables). */
+uint64_t process_pages(const struct proc *p);
+/* TSC cycles p has run in ring 3 so far. */
+uint64_t process_cycles(const struct proc *p);
+
+/* Calls on the stack now (0: the VMM runs for the guest). */
+unsigned int process_depth(void);
+
+/* Current process (innermost call), or NULL when the VMM runs for the guest. */
+struct proc *process_current(void);
+
+/* For the syscall layer (core/syscall.c). */
+struct trap_frame;
+void syscall_dispatch(struct trap_frame *f);
+/* Ends the innermost call with value; does not return. */
+__noreturn void process_return(int64_t value);
+/* Kills the current process for a reason and ends its call with code. */
+__noreturn void process_kill_current(int code, const char *fmt, ...) __printf(2, 3);
+const struct uspace *process_uspace(const struct proc *p);
+bool process_handler_ok(const struct proc *p, uint64_t addr);
+bool process_in_guard(const struct proc *p, uint64_t addr);
+/* Installs the syscall and ring-3 trap hooks. */
+void syscall_init(void);
+
+#endif
