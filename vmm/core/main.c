@@ -106,6 +106,7 @@ static void setup_memory(void)
 }
 
 void irq_init(void);
+void hc_process_init(void);
 
 /* The process subsystem and the built-in processes started at boot. */
 static void start_processes(void)
@@ -116,6 +117,7 @@ static void start_processes(void)
 	syscall_init();
 	proc_timer_init();
 	process_init();
+	hc_process_init();
 	sv_printf("processes: SMEP %s, SMAP %s; starting built-ins\n",
 		  (read_cr4() & CR4_SMEP) ? "on" : "off", (read_cr4() & CR4_SMAP) ? "on" : "off");
 	/*

@@ -21,6 +21,51 @@
 #define SV_HC_VERSION "version" /* (buf, size): writes the version string, returns its length */
 #define SV_HC_STATS "stats"     /* (buf, size): writes struct sv_stats, returns its size */
 
+/* Processes (all numbers looked up by name like the rest). */
+#define SV_HC_NEWPROCESS "newprocess" /* (bin, bin_size, sig, sig_size) -> descriptor */
+#define SV_HC_MSGSENDINT "msgsendint" /* (desc, value) -> the handler's result */
+#define SV_HC_MSGSENDBUF "msgsendbuf" /* (desc, value, struct sv_msgbuf *, count) -> result */
+#define SV_HC_MSGCLOSE "msgclose"     /* (desc) -> 0 */
+#define SV_HC_KILL "kill"             /* (desc) -> 0: kills the process desc reaches */
+#define SV_HC_PS "ps"                 /* (struct sv_ps_entry *, max entries) -> entries written */
+#define SV_HC_LOG "log"               /* (buf, size, offset) -> bytes of the VMM log from offset */
+#define SV_HC_AUDIT "audit"           /* (struct sv_audit_entry *, max, first) -> entries written */
+#define SV_HC_BUILTIN "builtin"       /* (name, value, flags) -> descriptor, see below */
+
+/* Limits of newprocess's copies (build options max_binary_size, max_sig_size). */
+#define SV_BUILTIN_KILL_AFTER 1u      /* builtin flags: kill the process after _start */
+
+/* A buffer of msgsendbuf, in the guest's memory. */
+struct sv_msgbuf {
+	uint64_t base;
+	uint32_t len;
+	int32_t rw; /* 1: the handler's changes are copied back */
+};
+
+struct sv_ps_entry {
+	int32_t desc;        /* the guest's descriptor reaching handler 0, or -1 */
+	int32_t id;          /* process id */
+	char name[32];
+	uint32_t elf_class;  /* 32 or 64 */
+	uint32_t state;      /* 1 loading, 2 alive */
+	uint64_t pages;      /* memory charged, in 4 KiB pages */
+	uint64_t cycles;     /* TSC cycles it has run */
+	uint8_t sha256[32];  /* of its ELF image; zero for built-ins */
+};
+
+struct sv_audit_entry {
+	uint64_t seq;        /* attempt number since boot, from 1 */
+	uint64_t time_us;    /* microseconds since the VMM started */
+	uint64_t size;       /* binary size the guest asked for */
+	uint8_t sha256[32];  /* of the binary as copied (zero if not copied) */
+	uint8_t key_id[32];  /* of the key that verified it (zero if none) */
+	int32_t result;      /* descriptor or -SV_E* */
+	uint32_t reserved;
+	/* Cycles of each step: copy-in, hash, signature, ELF mapping, first run. */
+	uint64_t cycles[5];
+	uint64_t tsc_hz;
+};
+
 #define SV_STATS_EXIT_REASONS 16
 
 /* Exit reasons in sv_stats.exits[], the same order as the VMM's counters. */

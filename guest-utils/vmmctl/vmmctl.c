@@ -1,0 +1,175 @@
+/*
+ * vmmctl: looks after Sealvisor's processes from the guest.
+ *   vmmctl ps                 processes: descriptor, id, name, width, memory, state
+ *   vmmctl send DESC VALUE    sends VALUE to DESC's handler, prints its result
+ *   vmmctl kill DESC          kills the process DESC reaches
+ *   vmmctl kill-id ID         kills by process id (from ps), for those no descriptor reaches
+ *   vmmctl close DESC         closes the descriptor (the process lives on)
+ *   vmmctl log                prints the VMM's log ring
+ *   vmmctl audit              prints every newprocess attempt still kept
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svcall.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: vmmctl ps | send DESC VALUE | kill DESC | kill-id ID | close DESC | log | audit\n"
+		   "  ps          list processes: descriptor, id, name, width, memory, state\n"
+		   "  send        send an integer message; prints the handler's result\n"
+		   "  kill        kill the process a descriptor reaches (kill-id: by process id)\n"
+		   "  close       close a descriptor\n"
+		   "  log         print the hypervisor's log\n"
+		   "  audit       print every load attempt: time, SHA-256, key id, result\n");
+}
+
+static int number(const char *s, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 0);
+	if (errno || end == s || *end || *out < INT32_MIN || *out > INT32_MAX) {
+		fprintf(stderr, "vmmctl: '%s' is not a number\n", s);
+		return -1;
+	}
+	return 0;
+}
+
+static int fail(const char *what, int64_t rc)
+{
+	fprintf(stderr, "vmmctl: %s: %s (%" PRId64 ")\n", what, sv_error_message(rc), rc);
+	return 1;
+}
+
+static void hex(const uint8_t *p, int n)
+{
+	for (int i = 0; i < n; i++)
+		printf("%02x", p[i]);
+}
+
+static int ps(void)
+{
+	static struct sv_ps_entry e[1024];
+	/* The VMM does not page memory in: touch the buffer first. */
+	memset(e, 0, sizeof(e));
+	int64_t n = sv_call(SV_HC_PS, (uint64_t)(uintptr_t)e, 1024, 0, 0);
+
+	if (n < 0)
+		return fail("ps", n);
+	printf("%-6s %-10s %-12s %-5s %-8s %-8s %s\n", "DESC", "ID", "NAME", "BITS", "MEMORY", "STATE",
+	       "SHA-256 (first 8 bytes)");
+	for (int64_t i = 0; i < n; i++) {
+		char desc[16];
+		if (e[i].desc >= 0)
+			snprintf(desc, sizeof(desc), "%d", e[i].desc);
+		else
+			snprintf(desc, sizeof(desc), "-");
+		printf("%-6s %-10d %-12s %-5u %5" PRIu64 "KiB %-8s ", desc, e[i].id, e[i].name,
+		       e[i].elf_class, e[i].pages * 4, e[i].state == 2 ? "alive" : "loading");
+		static const uint8_t zero[32];
+		if (memcmp(e[i].sha256, zero, 32))
+			hex(e[i].sha256, 8);
+		else
+			printf("(built-in)");
+		printf("\n");
+	}
+	return 0;
+}
+
+static int audit(void)
+{
+	static struct sv_audit_entry a[64];
+	memset(a, 0, sizeof(a));
+	int64_t n = sv_call(SV_HC_AUDIT, (uint64_t)(uintptr_t)a, 64, 0, 0);
+
+	if (n < 0)
+		return fail("audit", n);
+	for (int64_t i = 0; i < n; i++) {
+		static const uint8_t zero[32];
+		printf("#%" PRIu64 " t=%" PRIu64 ".%06" PRIu64 "s size=%" PRIu64 " sha256=", a[i].seq,
+		       a[i].time_us / 1000000, a[i].time_us % 1000000, a[i].size);
+		if (memcmp(a[i].sha256, zero, 32))
+			hex(a[i].sha256, 32);
+		else
+			printf("-");
+		printf(" key=");
+		if (memcmp(a[i].key_id, zero, 32))
+			hex(a[i].key_id, 8);
+		else
+			printf("-");
+		if (a[i].result >= 0)
+			printf(" result=loaded desc %d\n", a[i].result);
+		else
+			printf(" result=refused: %s (%d)\n", sv_error_message(a[i].result), a[i].result);
+	}
+	return 0;
+}
+
+static int log_dump(void)
+{
+	static char buf[65536];
+	uint64_t off = 0;
+
+	memset(buf, 0, sizeof(buf));
+	for (;;) {
+		int64_t n = sv_call(SV_HC_LOG, (uint64_t)(uintptr_t)buf, sizeof(buf), off, 0);
+		if (n < 0)
+			return fail("log", n);
+		if (n == 0)
+			break;
+		fwrite(buf, 1, (size_t)n, stdout);
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	long a, b;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (sv_open() != 0) {
+		fprintf(stderr, "vmmctl: not running under Sealvisor\n");
+		return 1;
+	}
+	if (!strcmp(argv[1], "ps") && argc == 2)
+		return ps();
+	if (!strcmp(argv[1], "audit") && argc == 2)
+		return audit();
+	if (!strcmp(argv[1], "log") && argc == 2)
+		return log_dump();
+	if (!strcmp(argv[1], "send") && argc == 4) {
+		if (number(argv[2], &a) || number(argv[3], &b))
+			return 2;
+		int64_t r = sv_call(SV_HC_MSGSENDINT, (uint64_t)a, (uint64_t)b, 0, 0);
+		if (r < 0 && r >= -47)
+			return fail("send", r);
+		printf("%" PRId64 "\n", r);
+		return 0;
+	}
+	if ((!strcmp(argv[1], "kill") || !strcmp(argv[1], "kill-id") || !strcmp(argv[1], "close")) &&
+	    argc == 3) {
+		if (number(argv[2], &a))
+			return 2;
+		int64_t r = !strcmp(argv[1], "close")
+				    ? sv_call(SV_HC_MSGCLOSE, (uint64_t)a, 0, 0, 0)
+				    : sv_call(SV_HC_KILL, (uint64_t)a, !strcmp(argv[1], "kill-id"), 0, 0);
+		if (r < 0)
+			return fail(argv[1], r);
+		return 0;
+	}
+	usage(stderr);
+	return 2;
+}

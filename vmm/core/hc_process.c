@@ -1,0 +1,310 @@
+/*
+ * Hypercalls that load and talk to processes (DESIGN.md, "Hypercalls").
+ *
+ * newprocess copies the binary and signature out of the caller's address
+ * space into VMM memory first, verifies that copy, and loads from that
+ * same copy: nothing the guest does afterwards can change what runs.
+ * Descriptors handed to the guest live in the guest's own table, with
+ * generations, exactly like a process's.  Every attempt is audited.
+ */
+#include <arch/cpu.h>
+#include <sv/builtin.h>
+#include <sv/console.h>
+#include <sv/format.h>
+#include <sv/hypercall.h>
+#include <sv/mm.h>
+#include <sv/proc_timer.h>
+#include <sv/process.h>
+
+#include <sv_config.h>
+#include <sv_verify.h>
+
+#include "fsstring.h"
+
+#define AUDIT_RING 64
+
+static struct proc_desctab guest_descs;
+static uint8_t proc_sha[SV_MAX_PROCESSES][32];
+static struct sv_audit_entry audit[AUDIT_RING];
+static uint64_t audit_seq;
+static uint64_t boot_tsc;
+static uint8_t msg_bounce[PROC_MSG_MAX_BYTES];
+
+void hc_process_init(void);
+void hc_process_init(void)
+{
+	desctab_init(&guest_descs);
+	boot_tsc = rdtsc();
+}
+
+static uint64_t us_since_boot(void)
+{
+	uint64_t hz = proc_timer_tsc_hz();
+
+	return hz ? (rdtsc() - boot_tsc) / (hz / 1000000 ? hz / 1000000 : 1) : 0;
+}
+
+static int64_t audit_done(struct sv_audit_entry *a, int64_t result)
+{
+	a->result = (int32_t)result;
+	audit[(a->seq - 1) % AUDIT_RING] = *a;
+	return result;
+}
+
+static int64_t hc_newprocess(struct hc_call *c)
+{
+	uint64_t bin = c->arg[0], size = c->arg[1], sig = c->arg[2], sigsize = c->arg[3];
+	struct sv_audit_entry a;
+	uint8_t sigbuf[SV_MAX_SIG_SIZE];
+	int key = -1, rc;
+
+	memset(&a, 0, sizeof(a));
+	a.seq = ++audit_seq;
+	a.time_us = us_since_boot();
+	a.size = size;
+	a.tsc_hz = proc_timer_tsc_hz();
+	if (size == 0 || sigsize == 0)
+		return audit_done(&a, -SV_EINVAL);
+	if (size > SV_MAX_BINARY_SIZE || sigsize > SV_MAX_SIG_SIZE)
+		return audit_done(&a, -SV_E2BIG);
+
+	/* 1. Copy-in: the VMM's own copy is all that is looked at from now on. */
+	uint64_t t0 = rdtsc();
+	uint64_t npages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
+	uint64_t copy_pa = palloc_pages(npages, 1);
+	if (!copy_pa)
+		return audit_done(&a, -SV_ENOMEM);
+	uint8_t *copy = phys_to_virt(copy_pa);
+	if ((rc = gm_copy_from(c->phys, &c->paging, copy, bin, size)) ||
+	    (rc = gm_copy_from(c->phys, &c->paging, sigbuf, sig, sigsize))) {
+		pfree_pages(copy_pa, npages);
+		return audit_done(&a, rc);
+	}
+	uint64_t t1 = rdtsc();
+	/* 2. Hash (for the audit log and the process's identity), 3. signature. */
+	sv_sha256(copy, size, a.sha256);
+	uint64_t t2 = rdtsc();
+	rc = sv_verify(copy, size, sigbuf, sigsize, &key);
+	uint64_t t3 = rdtsc();
+	a.cycles[0] = t1 - t0;
+	a.cycles[1] = t2 - t1;
+	a.cycles[2] = t3 > t2 + a.cycles[1] ? t3 - t2 - a.cycles[1] : 0; /* sv_verify hashes too */
+	if (rc) {
+		pfree_pages(copy_pa, npages);
+		sv_printf("newprocess: refused %lu-byte binary: %s\n", (unsigned long)size, sv_strerror(rc));
+		return audit_done(&a, rc);
+	}
+	if (key >= 0 && sv_trusted_key_id((unsigned int)key))
+		memcpy(a.key_id, sv_trusted_key_id((unsigned int)key), 32);
+
+	/* 4. ELF rules and mapping, from the same copy. */
+	char name[PROC_NAME_MAX];
+	sv_snprintf(name, sizeof(name), "p-%02x%02x%02x%02x", a.sha256[0], a.sha256[1], a.sha256[2],
+		    a.sha256[3]);
+	int id = process_create(copy, size, name);
+	uint64_t t4 = rdtsc();
+	pfree_pages(copy_pa, npages);
+	a.cycles[3] = t4 - t3;
+	if (id < 0) {
+		sv_printf("newprocess: signed binary refused by the loader: %s\n", sv_strerror(id));
+		return audit_done(&a, id);
+	}
+	struct proc *p = proc_get(&proc_table, id);
+	memcpy(proc_sha[p->slot], a.sha256, 32);
+
+	/* 5. _start runs once before the descriptor is handed out. */
+	int64_t r = process_call(p, 0, MSG_INT, 0, NULL, 0);
+	a.cycles[4] = rdtsc() - t4;
+	if (r == -SV_EFAULTED || r == -SV_ETIMEOUT || r == -SV_EDEAD) {
+		sv_printf("newprocess: %s died in its first run: %s\n", name, sv_strerror((int)r));
+		return audit_done(&a, r == -SV_EDEAD ? -SV_EDEAD : r);
+	}
+	int desc = desc_open(&guest_descs, p, 0);
+	if (desc < 0) {
+		process_kill(p, "the guest's descriptor table is full");
+		return audit_done(&a, desc);
+	}
+	sv_printf("newprocess: %s (%lu bytes, key %d) is descriptor %d\n", name, (unsigned long)size,
+		  key, desc);
+	return audit_done(&a, desc);
+}
+HYPERCALL(newprocess, SV_HC_NEWPROCESS, hc_newprocess);
+
+static int64_t hc_msgsendint(struct hc_call *c)
+{
+	struct proc *p;
+	uint32_t handler;
+	int rc = desc_resolve(&proc_table, &guest_descs, (int)c->arg[0], &p, &handler);
+
+	if (rc)
+		return rc;
+	return process_call(p, handler, MSG_INT, (int32_t)c->arg[1], NULL, 0);
+}
+HYPERCALL(msgsendint, SV_HC_MSGSENDINT, hc_msgsendint);
+
+static int64_t hc_msgsendbuf(struct hc_call *c)
+{
+	struct sv_msgbuf mb[PROC_MSG_MAX_BUFS];
+	struct kbuf kb[PROC_MSG_MAX_BUFS];
+	uint64_t n = c->arg[3], total = 0;
+	struct proc *p;
+	uint32_t handler;
+	int rc = desc_resolve(&proc_table, &guest_descs, (int)c->arg[0], &p, &handler);
+
+	if (rc)
+		return rc;
+	if (n > PROC_MSG_MAX_BUFS)
+		return -SV_EINVAL;
+	if (n && (rc = gm_copy_from(c->phys, &c->paging, mb, c->arg[2], n * sizeof(mb[0]))))
+		return rc;
+	for (uint64_t i = 0; i < n; i++) {
+		if (mb[i].rw != 0 && mb[i].rw != 1)
+			return -SV_EINVAL;
+		total += mb[i].len;
+		if (total > PROC_MSG_MAX_BYTES)
+			return -SV_E2BIG;
+	}
+	uint8_t *b = msg_bounce;
+	for (uint64_t i = 0; i < n; i++) {
+		kb[i] = (struct kbuf){ b, mb[i].len, mb[i].rw };
+		if ((rc = gm_copy_from(c->phys, &c->paging, b, mb[i].base, mb[i].len)))
+			return rc;
+		b += mb[i].len;
+	}
+	int64_t r = process_call(p, handler, MSG_BUF, (int32_t)c->arg[1], kb, (uint32_t)n);
+	for (uint64_t i = 0; i < n && r >= 0; i++) {
+		if (kb[i].rw && (rc = gm_copy_to(c->phys, &c->paging, mb[i].base, kb[i].data, kb[i].len)))
+			return rc;
+	}
+	return r;
+}
+HYPERCALL(msgsendbuf, SV_HC_MSGSENDBUF, hc_msgsendbuf);
+
+static int64_t hc_msgclose(struct hc_call *c)
+{
+	return desc_close(&guest_descs, (int)c->arg[0]);
+}
+HYPERCALL(msgclose, SV_HC_MSGCLOSE, hc_msgclose);
+
+/* kill(desc, 0) or kill(process id, 1): ids come from ps, for processes no descriptor reaches. */
+static int64_t hc_kill(struct hc_call *c)
+{
+	struct proc *p;
+	uint32_t handler;
+
+	if (c->arg[1] == 1) {
+		p = proc_get(&proc_table, (int)c->arg[0]);
+		if (!p)
+			return -SV_EBADDESC;
+	} else if (c->arg[1] == 0) {
+		int rc = desc_resolve(&proc_table, &guest_descs, (int)c->arg[0], &p, &handler);
+		if (rc)
+			return rc;
+	} else {
+		return -SV_EINVAL;
+	}
+	return process_kill(p, "killed by the guest");
+}
+HYPERCALL(kill, SV_HC_KILL, hc_kill);
+
+static int guest_desc_of(const struct proc *p)
+{
+	for (int i = 0; i < (int)PROC_MAX_DESCS; i++) {
+		const struct proc_desc *d = &guest_descs.d[i];
+		if (d->used && d->target == (uint32_t)proc_id(p) && d->handler == 0)
+			return i | (int)(d->gen << PROC_DESC_BITS);
+	}
+	return -1;
+}
+
+static int64_t hc_ps(struct hc_call *c)
+{
+	uint64_t max = c->arg[1], n = 0;
+
+	for (unsigned int i = 0; i < SV_MAX_PROCESSES; i++) {
+		struct proc *p = &proc_table.slot[i];
+		if (p->state == PROC_FREE)
+			continue;
+		if (n == max)
+			return -SV_ERANGE;
+		struct sv_ps_entry e;
+		memset(&e, 0, sizeof(e));
+		e.desc = guest_desc_of(p);
+		e.id = proc_id(p);
+		memcpy(e.name, p->name, sizeof(e.name));
+		e.name[sizeof(e.name) - 1] = '\0';
+		e.elf_class = p->elf_class;
+		e.state = p->state == PROC_ALIVE ? 2 : 1;
+		e.pages = process_pages(p);
+		e.cycles = process_cycles(p);
+		memcpy(e.sha256, proc_sha[i], 32);
+		int rc = gm_copy_to(c->phys, &c->paging, c->arg[0] + n * sizeof(e), &e, sizeof(e));
+		if (rc)
+			return rc;
+		n++;
+	}
+	return (int64_t)n;
+}
+HYPERCALL(ps, SV_HC_PS, hc_ps);
+
+static int64_t hc_log(struct hc_call *c)
+{
+	char buf[512];
+	uint64_t size = c->arg[1], from = c->arg[2], done = 0;
+
+	while (done < size) {
+		size_t n = log_read(from + done, buf, MIN(sizeof(buf), size - done));
+		if (n == 0)
+			break;
+		int rc = gm_copy_to(c->phys, &c->paging, c->arg[0] + done, buf, n);
+		if (rc)
+			return rc;
+		done += n;
+	}
+	return (int64_t)done;
+}
+HYPERCALL(log, SV_HC_LOG, hc_log);
+
+/* audit(buf, max, first): entries with seq >= first that are still kept. */
+static int64_t hc_audit(struct hc_call *c)
+{
+	uint64_t max = c->arg[1], first = c->arg[2], n = 0;
+	uint64_t oldest = audit_seq > AUDIT_RING ? audit_seq - AUDIT_RING + 1 : 1;
+
+	for (uint64_t s = MAX(first, oldest); s <= audit_seq && n < max; s++, n++) {
+		int rc = gm_copy_to(c->phys, &c->paging, c->arg[0] + n * sizeof(struct sv_audit_entry),
+				    &audit[(s - 1) % AUDIT_RING], sizeof(struct sv_audit_entry));
+		if (rc)
+			return rc;
+	}
+	return (int64_t)n;
+}
+HYPERCALL(audit, SV_HC_AUDIT, hc_audit);
+
+/* builtin(name, value, flags): starts a built-in; returns a descriptor or how _start ended. */
+static int64_t hc_builtin(struct hc_call *c)
+{
+	char name[PROC_NAME_MAX];
+	int64_t result = 0;
+	int rc = gm_read_string(c->phys, &c->paging, c->arg[0], name, sizeof(name));
+
+	if (rc < 0)
+		return rc == -SV_E2BIG ? -SV_ENOENT : rc;
+	if (c->arg[2] & ~(uint64_t)SV_BUILTIN_KILL_AFTER)
+		return -SV_EINVAL;
+	int id = builtin_start(name, (int32_t)c->arg[1], &result);
+	if (id < 0)
+		return id;
+	struct proc *p = proc_get(&proc_table, id);
+	if (result < 0 || !p)
+		return result < 0 ? result : -SV_EDEAD;
+	if (c->arg[2] & SV_BUILTIN_KILL_AFTER) {
+		process_kill(p, "started with kill-after by the guest");
+		return result;
+	}
+	int desc = desc_open(&guest_descs, p, 0);
+	if (desc < 0)
+		process_kill(p, "the guest's descriptor table is full");
+	return desc;
+}
+HYPERCALL(builtin, SV_HC_BUILTIN, hc_builtin);
