@@ -501,6 +501,11 @@ def group_keygen_policy(tmp):
     for name in ("d", "p", "q"):
         check(to_bytes(nums[name])[:16] not in blob_bytes, "private %s is not in the generated C" % name)
 
+    nosig = write(os.path.join(tmp, "empty.sig"), b"")
+    rc, out, err = gen("--min-bits", "2048", "--selftest", blob, nosig, keys.pub(k2))
+    ctext = open(out_c).read() if os.path.exists(out_c) else ""
+    check(rc == 0 and out.endswith("  no self-test blob: no unencrypted private key among the trusted keys\n")
+          and "sv_selftest_sig_len = 0;" in ctext, "empty self-test signature: no blob embedded", (rc, out, err))
     rc, out, err = gen("--min-bits", "2048", "--selftest", blob, bsig, keys.pub(k2))
     check((rc, err) == (1, "sv-trusted-keys: error: the self-test signature '%s' does not verify: no trusted key of that size\n" % bsig),
           "self-test signature by a key not in the list", (rc, out, err))
