@@ -33,7 +33,7 @@ struct sv_rsa_pubkey; /* sv_keys.h */
  *                       SHA-512, or bad padding);
  *   -SV_EINVAL          BIN or SIG is NULL while its length is not 0.
  * The caller must own BIN and SIG for the duration (the VMM verifies its own
- * copy).  Uses about 3 KiB of stack; no allocation.
+ * copy).  Uses about 4 KiB of stack (BearSSL's RSA buffers); no allocation.
  */
 int sv_verify(const void *bin, size_t len, const void *sig, size_t siglen, int *key_index);
 
