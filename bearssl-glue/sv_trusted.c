@@ -18,6 +18,13 @@ int sv_verify(const void *bin, size_t len, const void *sig, size_t siglen, int *
 }
 
 /* see sv_verify.h */
+int sv_verify_digest(const uint8_t digest[32], const void *sig, size_t siglen, int *key_index)
+{
+	return sv_verify_keys_digest(sv_trusted_keys, sv_trusted_keys_count, digest, sig, siglen,
+				     key_index);
+}
+
+/* see sv_verify.h */
 unsigned int sv_trusted_key_count(void)
 {
 	return sv_trusted_keys_count;

@@ -39,35 +39,40 @@ static int below_modulus(const uint8_t *sig, const uint8_t *n, size_t len)
 	return 0;
 }
 
-/* see sv_verify.h */
-int sv_verify_keys(const struct sv_rsa_pubkey *keys, unsigned int nkeys, const void *bin,
-		   size_t len, const void *sig, size_t siglen, int *key_index)
+/*
+ * The checks that need no hashing: a signature length no RSA key has, or
+ * none of the trusted keys has.  0 when some key has that size.
+ */
+static int check_size(const struct sv_rsa_pubkey *keys, unsigned int nkeys, size_t siglen)
 {
-	br_rsa_pkcs1_vrfy vrfy = br_rsa_pkcs1_vrfy_get_default();
-	uint8_t digest[32], recovered[32];
-	unsigned int candidates = 0, in_range = 0;
-
-	if ((bin == NULL && len != 0) || (sig == NULL && siglen != 0) || (keys == NULL && nkeys))
-		return -SV_EINVAL;
 	if (siglen == 0 || siglen > SV_RSA_MAX_BYTES)
 		return -SV_ESIG_MALFORMED;
-
 	for (unsigned int i = 0; i < nkeys; i++) {
 		if (keys[i].nlen == siglen)
-			candidates++;
+			return 0;
 	}
-	if (candidates == 0)
-		return -SV_ESIG_NOKEY;
+	return -SV_ESIG_NOKEY;
+}
 
-	sv_sha256(bin, len, digest);
+/* see sv_verify.h */
+int sv_verify_keys_digest(const struct sv_rsa_pubkey *keys, unsigned int nkeys,
+			  const uint8_t digest[32], const void *sig, size_t siglen, int *key_index)
+{
+	br_rsa_pkcs1_vrfy vrfy = br_rsa_pkcs1_vrfy_get_default();
+	uint8_t recovered[32];
+	unsigned int in_range = 0;
+	int r;
+
+	if (digest == NULL || (sig == NULL && siglen != 0) || (keys == NULL && nkeys))
+		return -SV_EINVAL;
+	if ((r = check_size(keys, nkeys, siglen)) < 0)
+		return r;
 
 	for (unsigned int i = 0; i < nkeys; i++) {
 		const struct sv_rsa_pubkey *k = &keys[i];
 		br_rsa_public_key pk;
 
-		if (k->nlen != siglen)
-			continue;
-		if (!below_modulus(sig, k->n, siglen))
+		if (k->nlen != siglen || !below_modulus(sig, k->n, siglen))
 			continue;
 		in_range++;
 		pk.n = (unsigned char *)k->n;
@@ -88,4 +93,20 @@ int sv_verify_keys(const struct sv_rsa_pubkey *keys, unsigned int nkeys, const v
 		}
 	}
 	return in_range ? -SV_ESIG_MISMATCH : -SV_ESIG_MALFORMED;
+}
+
+/* see sv_verify.h */
+int sv_verify_keys(const struct sv_rsa_pubkey *keys, unsigned int nkeys, const void *bin,
+		   size_t len, const void *sig, size_t siglen, int *key_index)
+{
+	uint8_t digest[32];
+	int r;
+
+	if ((bin == NULL && len != 0) || (sig == NULL && siglen != 0) || (keys == NULL && nkeys))
+		return -SV_EINVAL;
+	/* No hashing of 16 MiB for a signature no key can have made. */
+	if ((r = check_size(keys, nkeys, siglen)) < 0)
+		return r;
+	sv_sha256(bin, len, digest);
+	return sv_verify_keys_digest(keys, nkeys, digest, sig, siglen, key_index);
 }

@@ -37,9 +37,18 @@ struct sv_rsa_pubkey; /* sv_keys.h */
  */
 int sv_verify(const void *bin, size_t len, const void *sig, size_t siglen, int *key_index);
 
-/* sv_verify() against a caller-supplied table of NKEYS keys instead. */
+/*
+ * sv_verify() for a binary whose SHA-256 the caller has computed already
+ * with sv_sha256() (say, because the audit log records it): same results,
+ * without hashing the binary a second time.
+ */
+int sv_verify_digest(const uint8_t digest[32], const void *sig, size_t siglen, int *key_index);
+
+/* Both against a caller-supplied table of NKEYS keys instead. */
 int sv_verify_keys(const struct sv_rsa_pubkey *keys, unsigned int nkeys, const void *bin,
 		   size_t len, const void *sig, size_t siglen, int *key_index);
+int sv_verify_keys_digest(const struct sv_rsa_pubkey *keys, unsigned int nkeys,
+			  const uint8_t digest[32], const void *sig, size_t siglen, int *key_index);
 
 /*
  * SHA-256 of DATA.  Uses the CPU's SHA extensions when CPUID reports them

@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,18 @@ struct pass_ctx {
 	int asked;
 };
 
+/* The terminal while echo is off, for restoring it on SIGINT/SIGTERM. */
+static int tty_fd = -1;
+static struct termios tty_saved;
+
+static void restore_tty(int sig)
+{
+	if (tty_fd >= 0)
+		tcsetattr(tty_fd, TCSANOW, &tty_saved);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* OpenSSL's pem_password_cb: asks on /dev/tty with echo off. */
 static int ask_passphrase(char *buf, int size, int rwflag, void *u)
 {
@@ -228,6 +241,11 @@ static int ask_passphrase(char *buf, int size, int rwflag, void *u)
 	/* Echo off before the prompt, so an early answer is not echoed or lost. */
 	echo_off = tcgetattr(fd, &old) == 0;
 	if (echo_off) {
+		tty_saved = old;
+		tty_fd = fd;
+		signal(SIGINT, restore_tty);
+		signal(SIGTERM, restore_tty);
+		signal(SIGHUP, restore_tty);
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 		quiet.c_lflag |= ICANON;
@@ -244,8 +262,13 @@ static int ask_passphrase(char *buf, int size, int rwflag, void *u)
 		if (n < size - 1)
 			buf[n++] = c;
 	}
-	if (echo_off)
+	if (echo_off) {
 		tcsetattr(fd, TCSANOW, &old);
+		tty_fd = -1;
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+	}
 	dprintf(fd, "\n");
 	close(fd);
 	buf[n] = 0;

@@ -2,7 +2,9 @@
  * sv-cryptotool: a thin command-line door into the hosted build of the
  * verify code, for the test scripts (test_crypto.py) and benchmarks.
  *
- *   sv-cryptotool verify BIN SIG KEY.pem...   sv_verify_keys() over KEYs
+ *   sv-cryptotool verify BIN SIG KEY.pem...   sv_verify_keys() over KEYs (and
+ *                                             sv_verify_keys_digest(), which
+ *                                             must agree)
  *   sv-cryptotool verify-trusted BIN SIG      sv_verify() (compiled-in keys)
  *   sv-cryptotool trusted                     list the compiled-in keys
  *   sv-cryptotool selftest                    sv_crypto_selftest()
@@ -126,10 +128,18 @@ int main(int argc, char **argv)
 		int n = argc - a - 3;
 		struct sv_rsa_pubkey *keys = load_keys(argv + a + 3, n, &info);
 
+		uint8_t digest[32];
+		int r2, idx2 = -1;
+
 		r = sv_verify_keys(keys, (unsigned int)n, bin, blen, sig, slen, &idx);
+		/* The digest entry point must agree on every input. */
+		sv_sha256(bin, blen, digest);
+		r2 = sv_verify_keys_digest(keys, (unsigned int)n, digest, sig, slen, &idx2);
 		printf("result=%d %s", r, err_name(r));
 		if (r == 0)
 			printf(" key=%d", idx);
+		if (r2 != r || idx2 != idx)
+			printf(" (sv_verify_keys_digest differs: %d key %d)", r2, idx2);
 		printf("\n");
 		return 0;
 	}

@@ -159,6 +159,15 @@ long sv_linktest_main(void)
 	put(sv_strerror(r));
 	put(")\n");
 	check(sv_selftest_sig_len ? (r == 0 && idx >= 0) : r == -SV_ENOENT, "self-test result");
+	if (sv_selftest_sig_len) {
+		sv_sha256(sv_selftest_blob, sv_selftest_blob_len, d);
+		check(sv_verify_digest(d, sv_selftest_sig, sv_selftest_sig_len, NULL) == 0,
+		      "sv_verify_digest() of the self-test blob");
+		d[31] ^= 1;
+		check(sv_verify_digest(d, sv_selftest_sig, sv_selftest_sig_len, NULL) ==
+			      -SV_ESIG_MISMATCH,
+		      "sv_verify_digest() of another digest");
+	}
 	check(sv_trusted_key_count() >= 1, "at least one trusted key");
 	check(sv_trusted_key_bits(0) >= 1024 && sv_trusted_key_id(0) != NULL, "key 0 accessors");
 	check(sv_trusted_key_bits(sv_trusted_key_count()) == 0 &&
