@@ -277,6 +277,15 @@ static int ask_passphrase(char *buf, int size, int rwflag, void *u)
 
 /* ---- sign ------------------------------------------------------------------- */
 
+/* Whether A and B name the same existing file. */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 static int cmd_sign(const char *bin_path, const char *key_path, const char *sig_path)
 {
 	struct sv_rsa_keyinfo k;
@@ -292,6 +301,10 @@ static int cmd_sign(const char *bin_path, const char *key_path, const char *sig_
 	char tmp[4096], msg[160];
 	const char *slash;
 
+	/* A slip of the arguments must not overwrite the key or the binary. */
+	if (same_file(sig_path, key_path) || same_file(sig_path, bin_path))
+		fail("'%s' is the %s; refusing to overwrite it with the signature", sig_path,
+		     same_file(sig_path, key_path) ? "private key" : "binary");
 	pem = read_file(key_path, SV_PEM_MAX, 0, &pem_len);
 	encrypted = parse_key(key_path, pem, pem_len, &k, 1) == -SV_KEY_EENCRYPTED;
 	if (!encrypted && !k.is_private)

@@ -365,6 +365,13 @@ def group_vmmsign_cli(tmp):
                 check("vmmsign: '%s': cannot load the private key (wrong passphrase?)" % e in transcript and not os.path.exists(sig),
                       "wrong passphrase refused", transcript)
 
+    key_before = read(k)
+    rc, out, err = vmmsign(binp, k, k)
+    check((rc, err) == (1, "vmmsign: '%s' is the private key; refusing to overwrite it with the signature\n" % k)
+          and read(k) == key_before, "signature path = key path refused", (rc, out, err))
+    rc, out, err = vmmsign(binp, k, binp)
+    check((rc, err) == (1, "vmmsign: '%s' is the binary; refusing to overwrite it with the signature\n" % binp),
+          "signature path = binary path refused", (rc, out, err))
     rc, out, err = vmmsign(binp, k, os.path.join(tmp, "nodir", "x.sig"))
     check((rc, err) == (1, "vmmsign: cannot write '%s/nodir/x.sig': No such file or directory\n" % tmp), "unwritable signature path", (rc, out, err))
     old = os.umask(0o022)
