@@ -40,6 +40,10 @@ fi
 printf 'XXXXXXXX' | dd of=/dev/mem bs=1 seek=$((0x$s)) conv=notrunc 2>/dev/null
 svinfo > /tmp/svinfo.out && pass vmm-alive-after-devmem || failed vmm-alive-after-devmem "$(cat /tmp/svinfo.out)"
 
+if [ -f /etc/sv/proc-test.sh ]; then
+    sh /etc/sv/proc-test.sh || fail=1
+fi
+
 svtest stats
 echo "SVTEST ALL DONE fail=$fail"
 exit $fail

@@ -8,14 +8,24 @@
  *   svtest hypercalls   the hypercall ABI checks
  *   svtest stats        prints the VMM's counters and memory ranges
  *   svtest vmm-ranges   prints "start end" lines of the hidden ranges
+ *   svtest builtin NAME VALUE [kill]
+ *                       starts a built-in process; prints "result N"
+ *   svtest cycles N     N create/kill cycles of a built-in; checks the pool
+ *   svtest load-args BIN SIG
+ *                       newprocess with hostile pointers and sizes
+ *   svtest race BIN SIG N
+ *                       N loads while another thread rewrites the buffer
+ *   svtest fill BIN SIG fills the process table, then empties it
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "svcall.h"
+#include "svfile.h"
 
 static int failures;
 
@@ -117,14 +127,234 @@ static int ranges(void)
 	return 0;
 }
 
+static int builtin(const char *name, long value, int kill)
+{
+	if (sv_open())
+		return 1;
+	int64_t r = sv_call(SV_HC_BUILTIN, (uint64_t)(uintptr_t)name, (uint64_t)value,
+			    kill ? SV_BUILTIN_KILL_AFTER : 0, 0);
+	printf("SVTEST builtin %s %ld result %" PRId64 "\n", name, value, r);
+	return 0;
+}
+
+static int cycles(long n)
+{
+	struct sv_stats before, after;
+
+	if (sv_open() || get_stats(&before))
+		return 1;
+	for (long i = 0; i < n; i++) {
+		int64_t r = sv_call(SV_HC_BUILTIN, (uint64_t)(uintptr_t)"t-adder", 0, SV_BUILTIN_KILL_AFTER, 0);
+		if (r != 1) {
+			printf("SVTEST FAIL cycles: cycle %ld returned %" PRId64 " (%s)\n", i, r,
+			       sv_error_message(r));
+			return 1;
+		}
+	}
+	if (get_stats(&after))
+		return 1;
+	printf("SVTEST cycles %ld: pool free %" PRIu64 " before, %" PRIu64 " after\n", n,
+	       before.pool_pages_free, after.pool_pages_free);
+	expect("create-kill-cycles-free-pages", (int64_t)after.pool_pages_free,
+	       (int64_t)before.pool_pages_free);
+	return failures ? 1 : 0;
+}
+
+static int load(void *bin, uint64_t bsize, void *sig, uint64_t ssize)
+{
+	return (int)sv_call(SV_HC_NEWPROCESS, (uint64_t)(uintptr_t)bin, bsize, (uint64_t)(uintptr_t)sig,
+			    ssize);
+}
+
+static void *good_bin, *good_sig;
+static size_t good_bsize, good_ssize;
+
+/* A good load after each refusal shows the guest and the VMM still work. */
+static void still_works(const char *after)
+{
+	char name[96];
+	int d = load(good_bin, good_bsize, good_sig, good_ssize);
+
+	snprintf(name, sizeof(name), "good-load-after-%s", after);
+	expect(name, d >= 0, 1);
+	if (d >= 0)
+		sv_call(SV_HC_KILL, (uint64_t)d, 0, 0, 0);
+}
+
+static int load_args(const char *binpath, const char *sigpath)
+{
+	if (sv_open())
+		return 1;
+	good_bin = sv_read_locked("svtest", binpath, &good_bsize);
+	good_sig = sv_read_locked("svtest", sigpath, &good_ssize);
+	if (!good_bin || !good_sig)
+		return 1;
+	expect("load-zero-binary-size", load(good_bin, 0, good_sig, good_ssize), -SV_EINVAL);
+	still_works("zero-binary-size");
+	expect("load-zero-signature-size", load(good_bin, good_bsize, good_sig, 0), -SV_EINVAL);
+	still_works("zero-signature-size");
+	expect("load-binary-over-limit", load(good_bin, (64ULL << 20), good_sig, good_ssize), -SV_E2BIG);
+	still_works("binary-over-limit");
+	expect("load-signature-over-limit", load(good_bin, good_bsize, good_sig, 1u << 20), -SV_E2BIG);
+	still_works("signature-over-limit");
+	void *hole = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap(hole, 1 << 20);
+	expect("load-binary-unmapped", load(hole, good_bsize, good_sig, good_ssize), -SV_EFAULT);
+	still_works("binary-unmapped");
+	expect("load-signature-unmapped", load(good_bin, good_bsize, hole, good_ssize), -SV_EFAULT);
+	still_works("signature-unmapped");
+	expect("load-binary-kernel-address",
+	       load((void *)0xffffffff81000000ULL, good_bsize, good_sig, good_ssize), -SV_EPERM);
+	still_works("binary-kernel-address");
+	/* A binary that runs off the end of its mapping. */
+	expect("load-binary-past-mapping", load(good_bin, good_bsize + (2u << 20), good_sig, good_ssize),
+	       -SV_EFAULT);
+	still_works("binary-past-mapping");
+	printf("SVTEST DONE load-args failures=%d\n", failures);
+	return failures ? 1 : 0;
+}
+
+static volatile int race_stop;
+static unsigned char *race_buf;
+static size_t race_len;
+
+/* Flips one byte of the binary back and forth as fast as it can. */
+static void *race_writer(void *arg)
+{
+	(void)arg;
+	size_t off = race_len / 2;
+	unsigned char orig = race_buf[off];
+	while (!race_stop) {
+		race_buf[off] = (unsigned char)(orig ^ 0x5a);
+		race_buf[off] = orig;
+	}
+	return NULL;
+}
+
+static int race(const char *binpath, const char *sigpath, long n)
+{
+	struct sv_audit_entry a[64];
+	size_t ssize;
+	void *sig;
+	pthread_t t;
+	int ok = 0, refused = 0, bad = 0;
+
+	if (sv_open())
+		return 1;
+	race_buf = sv_read_locked("svtest", binpath, &race_len);
+	sig = sv_read_locked("svtest", sigpath, &ssize);
+	if (!race_buf || !sig)
+		return 1;
+	/* The digest of what was signed, as the VMM computes it for audits. */
+	int d0 = load(race_buf, race_len, sig, ssize);
+	if (d0 < 0) {
+		printf("SVTEST FAIL race: the unmodified binary did not load (%d)\n", d0);
+		return 1;
+	}
+	sv_call(SV_HC_KILL, (uint64_t)d0, 0, 0, 0);
+	memset(a, 0, sizeof(a));
+	int64_t na = sv_call(SV_HC_AUDIT, (uint64_t)(uintptr_t)a, 64, 0, 0);
+	uint8_t good[32];
+	memcpy(good, a[na - 1].sha256, 32);
+
+	pthread_create(&t, NULL, race_writer, NULL);
+	for (long i = 0; i < n; i++) {
+		int d = load(race_buf, race_len, sig, ssize);
+		memset(a, 0, sizeof(a));
+		na = sv_call(SV_HC_AUDIT, (uint64_t)(uintptr_t)a, 64, 0, 0);
+		struct sv_audit_entry *e = &a[na - 1];
+		if (d >= 0) {
+			ok++;
+			/* Whatever was loaded must be exactly what was signed. */
+			if (memcmp(e->sha256, good, 32))
+				bad++;
+			sv_call(SV_HC_KILL, (uint64_t)d, 0, 0, 0);
+		} else if (d == -SV_ESIG_MISMATCH) {
+			refused++;
+			if (!memcmp(e->sha256, good, 32))
+				bad++; /* refused although the copy was the signed one */
+		} else {
+			bad++;
+		}
+	}
+	race_stop = 1;
+	pthread_join(t, NULL);
+	printf("SVTEST race: %d loaded, %d refused as modified, %d inconsistent\n", ok, refused, bad);
+	expect("race-what-runs-is-what-was-verified", bad, 0);
+	expect("race-some-loads-succeeded", ok > 0, 1);
+	return failures ? 1 : 0;
+}
+
+static int fill(const char *binpath, const char *sigpath)
+{
+	static struct sv_ps_entry e[1024];
+	size_t bsize, ssize;
+	int loaded = 0, last = 0;
+
+	if (sv_open())
+		return 1;
+	void *bin = sv_read_locked("svtest", binpath, &bsize);
+	void *sig = sv_read_locked("svtest", sigpath, &ssize);
+	if (!bin || !sig)
+		return 1;
+	for (int i = 0; i < 2048; i++) {
+		last = load(bin, bsize, sig, ssize);
+		if (last < 0)
+			break;
+		/* Close the descriptor: the process stays, the guest's table does not fill. */
+		sv_call(SV_HC_MSGCLOSE, (uint64_t)last, 0, 0, 0);
+		loaded++;
+	}
+	printf("SVTEST fill: %d processes loaded before: %s\n", loaded, sv_error_message(last));
+	expect("fill-table-full", last, -SV_ETABLE_FULL);
+	memset(e, 0, sizeof(e));
+	int64_t n = sv_call(SV_HC_PS, (uint64_t)(uintptr_t)e, 1024, 0, 0);
+	for (int64_t i = 0; i < n; i++) {
+		if (!strncmp(e[i].name, "p-", 2))
+			sv_call(SV_HC_KILL, (uint64_t)e[i].id, 1, 0, 0);
+	}
+	int d = load(bin, bsize, sig, ssize);
+	expect("fill-load-after-emptying", d >= 0, 1);
+	return failures ? 1 : 0;
+}
+
+/* msgsendbuf(desc, 0, {text, rw}): prints the result and the buffer after. */
+static int sendbuf(long desc, const char *text)
+{
+	char buf[256];
+	struct sv_msgbuf mb = { (uint64_t)(uintptr_t)buf, 0, 1 };
+
+	if (sv_open())
+		return 1;
+	memset(buf, 0, sizeof(buf));
+	snprintf(buf, sizeof(buf), "%s", text);
+	mb.len = (uint32_t)strlen(buf);
+	int64_t r = sv_call(SV_HC_MSGSENDBUF, (uint64_t)desc, 0, (uint64_t)(uintptr_t)&mb, 1);
+	printf("SVTEST sendbuf result %" PRId64 " buffer %s\n", r, buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "sendbuf"))
+		return sendbuf(strtol(argv[2], NULL, 0), argv[3]);
+	if (argc >= 4 && !strcmp(argv[1], "builtin"))
+		return builtin(argv[2], strtol(argv[3], NULL, 0), argc > 4 && !strcmp(argv[4], "kill"));
+	if (argc == 3 && !strcmp(argv[1], "cycles"))
+		return cycles(strtol(argv[2], NULL, 0));
+	if (argc == 4 && !strcmp(argv[1], "load-args"))
+		return load_args(argv[2], argv[3]);
+	if (argc == 5 && !strcmp(argv[1], "race"))
+		return race(argv[2], argv[3], strtol(argv[4], NULL, 0));
+	if (argc == 4 && !strcmp(argv[1], "fill"))
+		return fill(argv[2], argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "hypercalls"))
 		return hypercalls();
 	if (argc == 2 && !strcmp(argv[1], "stats"))
 		return stats();
 	if (argc == 2 && !strcmp(argv[1], "vmm-ranges"))
 		return ranges();
-	fprintf(stderr, "usage: svtest hypercalls|stats|vmm-ranges\n");
+	fprintf(stderr, "usage: svtest hypercalls|stats|vmm-ranges|builtin NAME VALUE [kill]|cycles N|"
+			"load-args BIN SIG|race BIN SIG N|fill BIN SIG\n");
 	return 2;
 }

@@ -17,6 +17,7 @@
 #include <sv/vmm.h>
 
 #include <sv_config.h>
+#include <sv_verify.h>
 
 #include "fsstring.h"
 
@@ -118,6 +119,17 @@ static void start_processes(void)
 	proc_timer_init();
 	process_init();
 	hc_process_init();
+	int key = -1;
+	int rc = sv_crypto_selftest(&key);
+	if (rc == 0)
+		sv_printf("signatures: %u trusted key(s); SHA-256: %s; self-test: embedded signed blob verified with key %d\n",
+			  sv_trusted_key_count(), sv_sha256_impl_name(), key);
+	else if (rc == -SV_ENOENT)
+		sv_printf("signatures: %u trusted key(s); SHA-256: %s; self-test skipped: no private key at build time\n",
+			  sv_trusted_key_count(), sv_sha256_impl_name());
+	else
+		sv_printf("signatures: SELF-TEST FAILED: %s (%d); nothing will verify correctly\n",
+			  sv_strerror(rc), rc);
 	sv_printf("processes: SMEP %s, SMAP %s; starting built-ins\n",
 		  (read_cr4() & CR4_SMEP) ? "on" : "off", (read_cr4() & CR4_SMAP) ? "on" : "off");
 	/*

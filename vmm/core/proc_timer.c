@@ -107,6 +107,15 @@ void proc_timer_stop(void)
 			lapic_write(LAPIC_TMICT, saved.tmict);
 		else if (saved.tmcct) /* one-shot still counting: what is left, at least 1 */
 			lapic_write(LAPIC_TMICT, saved.tmcct > passed ? (uint32_t)(saved.tmcct - passed) : 1);
+		else if (saved.tmict)
+			/*
+			 * It ran out just before we took the timer.  Its interrupt
+			 * may not have been raised yet (an emulated LAPIC raises it
+			 * lazily, and reprogramming cancels that), so it is raised
+			 * again: a spare timer interrupt is harmless to the guest,
+			 * a lost one stops its clock.
+			 */
+			lapic_write(LAPIC_TMICT, 1);
 	}
 	lapic_write(LAPIC_TPR, saved.tpr);
 	if (vmm_backend->host_irq_window)

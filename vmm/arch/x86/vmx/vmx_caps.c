@@ -67,15 +67,16 @@ int vmx_config_choose(const struct vmx_cap_msrs *m, struct vmx_config *c, const 
 
 	/*
 	 * Primary: MSR bitmaps and the secondary controls are needed; no I/O,
-	 * HLT, RDTSC, MOV-DR or interrupt-window exits.  CR3-load/-store
-	 * exiting is accepted when a CPU without TRUE_* MSRs forces it (SDM
-	 * 3D A.3.2: "default1" bits); vmx_exit.c emulates those moves.
+	 * HLT, RDTSC, MOV-DR, CR3 or interrupt-window exits.  CR3-load/-store
+	 * exiting is "default1" in the plain MSR (SDM 3D A.3.2), but every CPU
+	 * with unrestricted guest has the TRUE_* MSRs that allow it off.
 	 */
 	if (!(m->proc >> 32 & PROC_SECONDARY) || m->proc2 == 0)
 		return refuse(why, "VMX without secondary controls, so without EPT: Sealvisor needs EPT and unrestricted guest (Intel Westmere or newer)");
 	if (vmx_ctl_adjust(m->proc, PROC_MSR_BITMAPS | PROC_SECONDARY, 0,
 			   PROC_INT_WINDOW | PROC_HLT_EXIT | PROC_INVLPG_EXIT | PROC_MWAIT_EXIT |
-				   PROC_RDPMC_EXIT | PROC_RDTSC_EXIT | PROC_CR8_LOAD_EXIT |
+				   PROC_RDPMC_EXIT | PROC_RDTSC_EXIT | PROC_CR3_LOAD_EXIT |
+				   PROC_CR3_STORE_EXIT | PROC_CR8_LOAD_EXIT |
 				   PROC_CR8_STORE_EXIT | PROC_TPR_SHADOW | PROC_NMI_WINDOW |
 				   PROC_MOV_DR_EXIT | PROC_UNCOND_IO_EXIT | PROC_IO_BITMAPS |
 				   PROC_MTF | PROC_MONITOR_EXIT | PROC_PAUSE_EXIT,

@@ -1,0 +1,117 @@
+# Process scenarios of the boot suite (issues 4 and 5), run in the guest.
+# Every check prints "SVTEST PASS name" or "SVTEST FAIL name: why" and
+# checks the exact outcome: the error code, and the VMM's log line.
+fail=0
+pass() { echo "SVTEST PASS $1"; }
+failed() { echo "SVTEST FAIL $1: $2"; fail=1; }
+cd /root
+
+# vmmlog_has TEXT: the VMM's log (read through the log hypercall) has TEXT.
+vmmlog_has() { vmmctl log | grep -qF -- "$1"; }
+
+# fault NAME VALUE REASON: a built-in test process that must die in _start.
+fault() {
+    out=$(svtest builtin "$1" "$2")
+    case "$out" in
+        *"result -42") ;;
+        *) failed "fault-$1-$2" "expected result -42 (process faulted), got: $out"; return ;;
+    esac
+    if vmmlog_has "process $1 (id" && vmmctl log | grep "process $1 (id" | tail -n 1 | grep -qF -- "$3"; then
+        pass "fault-$1-$2"
+    else
+        failed "fault-$1-$2" "no VMM log line with '$3': $(vmmctl log | grep "process $1 (id" | tail -n 1)"
+    fi
+}
+
+# ---- issue 4: built-in processes, fault containment, budget ----
+vmmlog_has "[hello] Hello, World!" && pass builtin-hello64 || failed builtin-hello64 "no line"
+vmmlog_has "[hello32] Hello, World!" && pass builtin-hello32 || failed builtin-hello32 "no line"
+for w in "" 32; do
+    fault t-divzero$w 0 "divide error (vector 0)"
+    fault t-ud$w 0 "invalid opcode (vector 6)"
+    for v in 0 1 2 3 4 5 6; do fault t-priv$w $v "general protection (vector 13)"; done
+    fault t-wtext$w 0 "(write, protection violation)"
+    for v in 0 1 2 3 4; do fault t-rkernel$w $v "page fault at RIP"; done
+    fault t-stackov$w 0 "stack overflow into the guard page"
+done
+
+# Endless loop: killed after its budget; the guest's clock goes on.
+for w in "" 32; do
+    t0=$(cut -d' ' -f1 /proc/uptime)
+    out=$(svtest builtin t-loop$w 0)
+    sleep 1
+    t1=$(cut -d' ' -f1 /proc/uptime)
+    case "$out" in
+        *"result -43") pass "budget-kill-t-loop$w" ;;
+        *) failed "budget-kill-t-loop$w" "expected -43 (ran past its budget), got: $out" ;;
+    esac
+    vmmctl log | grep "process t-loop$w (id" | tail -n 1 | grep -qF "ran past its 100 ms budget" \
+        && pass "budget-log-t-loop$w" || failed "budget-log-t-loop$w" "no log line"
+    awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b > a + 0.9) }' \
+        && pass "guest-clock-advances-after-t-loop$w" || failed "guest-clock-advances-after-t-loop$w" "$t0 -> $t1"
+done
+
+# Messages between processes (64-bit and 32-bit, and across widths).
+out=$(svtest builtin t-echo 0); case "$out" in *"result "[0-9]*) pass echo-service ;; *) failed echo-service "$out" ;; esac
+out=$(svtest builtin t-echo32 0); case "$out" in *"result "[0-9]*) pass echo32-service ;; *) failed echo32-service "$out" ;; esac
+for c in "t-client 0" "t-client 1" "t-client32 0" "t-client32 1"; do
+    set -- $c
+    out=$(svtest builtin $1 $2 kill)
+    case "$out" in *"result 0") pass "messages-$1-$2" ;; *) failed "messages-$1-$2" "$out" ;; esac
+done
+
+# 1,000 create/kill cycles give every page back.
+svtest cycles 1000 || fail=1
+
+# ---- issue 5: loading signed binaries from the guest ----
+load_ok() { # NAME BIN SIG
+    out=$(vmmload "$2" "$3" 2>&1)
+    case "$out" in "desc = "[0-9]*) pass "$1"; echo "$out" ;; *) failed "$1" "$out" ;; esac
+}
+load_refused() { # NAME BIN SIG CODE
+    out=$(vmmload "$2" "$3" 2>&1) && { failed "$1" "loaded: $out"; return; }
+    case "$out" in *"($4)") pass "$1" ;; *) failed "$1" "expected ($4), got: $out" ;; esac
+    # The guest and the VMM still work: a good binary loads.
+    out=$(vmmload hello hello.sig 2>&1)
+    case "$out" in "desc = "[0-9]*) vmmctl kill "${out#desc = }" ;; *) failed "$1-then-good-load" "$out" ;; esac
+}
+
+load_ok load-hello64 hello hello.sig
+d64=${out#desc = }
+load_ok load-hello32 hello32 hello32.sig
+load_ok load-hello64-again hello hello.sig
+d64b=${out#desc = }
+[ "$d64" != "$d64b" ] && pass two-loads-two-descriptors || failed two-loads-two-descriptors "$d64 $d64b"
+n=$(vmmctl ps | grep -c " p-")
+[ "$n" -ge 3 ] && pass ps-lists-loaded || failed ps-lists-loaded "$(vmmctl ps)"
+
+load_ok load-adder t/adder t/adder.sig
+da=${out#desc = }
+r=$(vmmctl send "$da" 41)
+[ "$r" = 42 ] && pass message-int-result || failed message-int-result "got '$r'"
+r=$(svtest sendbuf "$da" sealvisor)
+[ "$r" = "SVTEST sendbuf result 9 buffer rosivlaes" ] && pass message-buffer-roundtrip || failed message-buffer-roundtrip "$r"
+vmmctl kill "$da" && pass kill-adder || failed kill-adder "kill failed"
+r=$(vmmctl send "$da" 1 2>&1)
+case "$r" in *"bad or stale descriptor (-41)") pass killed-descriptor-stale ;; *) failed killed-descriptor-stale "$r" ;; esac
+
+cp hello hello-tampered
+printf 'X' | dd of=hello-tampered bs=1 seek=2000 conv=notrunc 2>/dev/null
+load_refused refused-byte-changed hello-tampered hello.sig -12
+cp hello.sig bad.sig
+b=$(od -An -tu1 -j 100 -N 1 bad.sig | tr -d ' '); printf "\\$(printf %03o $((b ^ 1)))" | dd of=bad.sig bs=1 seek=100 conv=notrunc 2>/dev/null
+load_refused refused-sig-bit-flipped hello bad.sig -12
+load_refused refused-other-key hello t/hello.other.sig -12
+head -c 200 hello.sig > trunc.sig
+load_refused refused-truncated-signature hello trunc.sig -11
+load_refused refused-signed-not-elf t/notelf t/notelf.sig -22
+load_refused refused-signed-wx-elf t/hello-wx t/hello-wx.sig -37
+load_refused refused-faults-in-start t/t-divzero t/t-divzero.sig -42
+vmmlog_has "newprocess: p-" && pass newprocess-logged || failed newprocess-logged "no log"
+svtest load-args hello hello.sig || fail=1
+svtest race hello hello.sig 40 || fail=1
+svtest fill hello hello.sig || fail=1
+vmmctl audit | tail -n 3
+
+echo "SVTEST PROC DONE fail=$fail"
+exit $fail
