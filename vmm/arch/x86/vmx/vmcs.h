@@ -252,6 +252,7 @@
 #define EXIT_REASON_TRIPLE_FAULT 2
 #define EXIT_REASON_INIT 3
 #define EXIT_REASON_SIPI 4
+#define EXIT_REASON_INT_WINDOW 7
 #define EXIT_REASON_TASK_SWITCH 9
 #define EXIT_REASON_CPUID 10
 #define EXIT_REASON_GETSEC 11
@@ -296,6 +297,7 @@
 /* Guest interruptibility state (SDM 3C 25.4.2, table 25-3). */
 #define INTERRUPT_BLOCK_STI (1u << 0)
 #define INTERRUPT_BLOCK_MOVSS (1u << 1)
+#define INTERRUPT_BLOCK_NMI (1u << 3)
 
 /* Segment access rights in the VMCS (SDM 3C 25.4.1, table 25-2). */
 #define AR_UNUSABLE (1u << 16)

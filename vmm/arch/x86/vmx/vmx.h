@@ -18,6 +18,10 @@ struct vmx_vcpu {
 	uint32_t pending_err;
 	uint32_t pending_len;
 	uint64_t exit_rip;      /* guest RIP at the last exit */
+	/* Guest interrupts and NMIs that reached the VMM (vmx_queue_event). */
+	bool nmi_pending;
+	uint64_t irq_pending[4];
+	bool window;            /* interrupt-window exiting is on */
 };
 
 extern struct vmx_config vmx_cfg;
@@ -98,5 +102,6 @@ int vmx_vcpu_init(struct sv_vcpu *v, const struct sv_guest_boot *boot);
 void vmx_run(struct sv_vcpu *v, struct sv_exit *e);
 void vmx_inject_exception(struct sv_vcpu *v, unsigned int vector, int64_t error_code);
 void vmx_get_paging(struct sv_vcpu *v, struct sv_guest_paging *p);
+void vmx_queue_event(struct sv_vcpu *v, unsigned int vector, bool nmi);
 
 #endif

@@ -83,6 +83,10 @@ int vmx_config_choose(const struct vmx_cap_msrs *m, struct vmx_config *c, const 
 			   &c->proc))
 		return refuse(why, "the processor-based VM-execution controls lack MSR bitmaps or force exits Sealvisor does not handle");
 
+	/* Interrupt-window exiting is switched on and off at run time (vmx_exit.c). */
+	if (!(m->proc >> 32 & PROC_INT_WINDOW))
+		return refuse(why, "VMX without interrupt-window exiting");
+
 	uint32_t may2 = (uint32_t)(m->proc2 >> 32);
 	if (!(may2 & PROC2_EPT))
 		return refuse(why, "VMX without EPT: Sealvisor needs EPT to hide its memory from the guest");

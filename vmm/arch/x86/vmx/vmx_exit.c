@@ -73,6 +73,63 @@ static void entry_failed(struct sv_exit *e, uint32_t reason)
 	e->raw = reason;
 }
 
+void vmx_queue_event(struct sv_vcpu *v, unsigned int vector, bool nmi)
+{
+	struct vmx_vcpu *x = v->vendor;
+
+	if (nmi)
+		x->nmi_pending = true;
+	else if (vector >= 32 && vector < 256)
+		x->irq_pending[vector / 64] |= 1ULL << (vector % 64);
+}
+
+/*
+ * Hands queued guest events to the VM-entry interruption-information
+ * field (SDM 3C 27.6).  An external interrupt may only be injected when
+ * the guest can take one, RFLAGS.IF set and no STI or MOV-SS shadow
+ * (26.3.1.5); until then interrupt-window exiting (25.6.2) brings the
+ * VMM back the moment it can.  An NMI waits for the guest's own NMI
+ * handler to finish: it is retried at the next exit, since NMI-window
+ * exiting would need virtual NMIs and with them NMI exiting.
+ */
+static void deliver_events(struct sv_vcpu *v, struct vmx_vcpu *x)
+{
+	bool busy = vmread(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID;
+	uint64_t is = vmread(GUEST_INTERRUPTIBILITY);
+	bool shadow = is & (INTERRUPT_BLOCK_STI | INTERRUPT_BLOCK_MOVSS);
+	bool window = false;
+
+	if (x->nmi_pending) {
+		if (!busy && !shadow && !(is & INTERRUPT_BLOCK_NMI)) {
+			vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_NMI | 2);
+			x->nmi_pending = false;
+			busy = true;
+		} else if (shadow && !(is & INTERRUPT_BLOCK_NMI)) {
+			window = true;
+		}
+	}
+	for (int w = 3; w >= 0; w--) {
+		if (!x->irq_pending[w])
+			continue;
+		if (busy || shadow || !(v->rflags & (1u << 9))) {
+			window = true;
+			break;
+		}
+		unsigned int bit = 63 - (unsigned int)__builtin_clzll(x->irq_pending[w]);
+		x->irq_pending[w] &= ~(1ULL << bit);
+		vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXT_INT | (w * 64 + bit));
+		busy = true;
+		/* More queued: come back as soon as the guest can take the next. */
+		window = x->irq_pending[0] | x->irq_pending[1] | x->irq_pending[2] | x->irq_pending[3];
+		break;
+	}
+	if (window != x->window) {
+		uint64_t proc = vmread(VMCS_PROC_CTLS);
+		vmwrite(VMCS_PROC_CTLS, window ? (proc | PROC_INT_WINDOW) : (proc & ~(uint64_t)PROC_INT_WINDOW));
+		x->window = window;
+	}
+}
+
 /* Before each entry: state common code may have changed, and what VMX leaves to us. */
 static void prepare_entry(struct sv_vcpu *v, struct vmx_vcpu *x)
 {
@@ -97,6 +154,7 @@ static void prepare_entry(struct sv_vcpu *v, struct vmx_vcpu *x)
 		}
 		x->pending_event = 0;
 	}
+	deliver_events(v, x);
 	/* "IA-32e mode guest" must match the guest's EFER.LMA (SDM 3C 26.3.1.1). */
 	uint64_t entry = vmread(VMCS_ENTRY_CTLS);
 	uint64_t want = (vmread(GUEST_EFER) & EFER_LMA) ? (entry | ENTRY_IA32E_GUEST)
@@ -176,6 +234,10 @@ void vmx_run(struct sv_vcpu *v, struct sv_exit *e)
 			e->insn_len = (uint32_t)vmread(VMCS_EXIT_INSN_LEN);
 			return;
 		}
+		case EXIT_REASON_INT_WINDOW:
+			/* The guest can take a queued interrupt now: deliver_events does it. */
+			v->exits_total++;
+			continue;
 		case EXIT_REASON_CR_ACCESS:
 			if (cr_access(v, x)) {
 				v->exits_total++;

@@ -120,4 +120,7 @@ const struct sv_vcpu_ops vmx_ops = {
 	.run = vmx_run,
 	.inject_exception = vmx_inject_exception,
 	.get_paging = vmx_get_paging,
+	.queue_event = vmx_queue_event,
+	/* After a VM exit RFLAGS is 0x2 (SDM 3C 28.5.3): IF alone gates host interrupts. */
+	.host_irq_window = NULL,
 };
