@@ -334,8 +334,34 @@ static int sendbuf(long desc, const char *text)
 	return 0;
 }
 
+static int bench(void)
+{
+	struct sv_bench b;
+
+	if (sv_open())
+		return 1;
+	memset(&b, 0, sizeof(b));
+	int64_t r = sv_call(SV_HC_BENCH, (uint64_t)(uintptr_t)&b, 0, 0, 0);
+	if (r < 0) {
+		printf("SVBENCH failed: %s\n", sv_error_message(r));
+		return 1;
+	}
+	double us = b.tsc_hz ? 1e6 / (double)b.tsc_hz : 0;
+	printf("SVBENCH process create+first message+exit (hello): %" PRIu64 " cycles (%.1f us)\n",
+	       b.create_call_exit, (double)b.create_call_exit * us);
+	printf("SVBENCH null syscall: %" PRIu64 " cycles (%.2f us)\n", b.null_syscall,
+	       (double)b.null_syscall * us);
+	printf("SVBENCH message round trip between two processes: %" PRIu64 " cycles (%.2f us)\n",
+	       b.msg_roundtrip, (double)b.msg_roundtrip * us);
+	printf("SVBENCH empty handler call from the VMM: %" PRIu64 " cycles (%.2f us)\n", b.empty_call,
+	       (double)b.empty_call * us);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "bench"))
+		return bench();
 	if (argc == 4 && !strcmp(argv[1], "sendbuf"))
 		return sendbuf(strtol(argv[2], NULL, 0), argv[3]);
 	if (argc >= 4 && !strcmp(argv[1], "builtin"))

@@ -31,6 +31,15 @@
 #define SV_HC_LOG "log"               /* (buf, size, offset) -> bytes of the VMM log from offset */
 #define SV_HC_AUDIT "audit"           /* (struct sv_audit_entry *, max, first) -> entries written */
 #define SV_HC_BUILTIN "builtin"       /* (name, value, flags) -> descriptor, see below */
+#define SV_HC_BENCH "bench"           /* (struct sv_bench *) -> 0: process costs in cycles */
+
+struct sv_bench {
+	uint64_t tsc_hz;
+	uint64_t create_call_exit; /* hello: create + first message + kill, median of 15 */
+	uint64_t null_syscall;     /* one int $0x80 round trip from ring 3 */
+	uint64_t msg_roundtrip;    /* msgsendint to another process and back */
+	uint64_t empty_call;       /* VMM -> handler -> trampoline return, nothing done */
+};
 
 /* Limits of newprocess's copies (build options max_binary_size, max_sig_size). */
 #define SV_BUILTIN_KILL_AFTER 1u      /* builtin flags: kill the process after _start */
