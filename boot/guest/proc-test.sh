@@ -108,6 +108,8 @@ load_refused refused-signed-not-elf t/notelf t/notelf.sig -22
 load_refused refused-signed-wx-elf t/hello-wx t/hello-wx.sig -37
 load_refused refused-faults-in-start t/t-divzero t/t-divzero.sig -42
 vmmlog_has "newprocess: p-" && pass newprocess-logged || failed newprocess-logged "no log"
+vmmlog_has "[log] info: audit #" && vmmlog_has "[log] warning: audit #" \
+    && pass log-service-used-by-vmm || failed log-service-used-by-vmm "no audit lines from the log service"
 svtest load-args hello hello.sig || fail=1
 svtest race hello hello.sig 40 || fail=1
 svtest fill hello hello.sig || fail=1
