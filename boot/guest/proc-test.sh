@@ -89,6 +89,9 @@ load_ok load-adder t/adder t/adder.sig
 da=${out#desc = }
 r=$(vmmctl send "$da" 41)
 [ "$r" = 42 ] && pass message-int-result || failed message-int-result "got '$r'"
+r=$(vmmctl send "$da" 1000000)
+[ "$r" = 38 ] && vmmlog_has "[log] info: adder: a process using the log service" \
+    && pass log-service-used-by-process || failed log-service-used-by-process "got '$r'"
 r=$(svtest sendbuf "$da" sealvisor)
 [ "$r" = "SVTEST sendbuf result 9 buffer rosivlaes" ] && pass message-buffer-roundtrip || failed message-buffer-roundtrip "$r"
 vmmctl kill "$da" && pass kill-adder || failed kill-adder "kill failed"

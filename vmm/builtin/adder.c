@@ -2,6 +2,7 @@
  * Boot-test process for messages from the guest (and, as the built-in
  * t-adder, for create/kill cycles: it has no side effects):
  *   MSG_INT value  -> value + 1
+ *   MSG_INT 1000000 -> sends a line to the log service, returns its result
  *   MSG_BUF        -> reverses buf[0] in place (rw buffers come back) and
  *                     returns its length
  */
@@ -9,6 +10,16 @@
 
 int _start(int msgcode, int value, struct msgbuf *buf, int bufcnt)
 {
+	if (msgcode == MSG_INT && value == 1000000) {
+		static char line[] = "adder: a process using the log service";
+		struct msgbuf mb = { line, sizeof(line) - 1, 0 };
+		int d = msgopen("log");
+		if (d < 0)
+			return d;
+		int r = msgsendbuf(d, 0, &mb, 1);
+		msgclose(d);
+		return r;
+	}
 	if (msgcode == MSG_INT)
 		return value + 1;
 	if (msgcode != MSG_BUF || bufcnt < 1)
