@@ -295,6 +295,13 @@ void mg_main(uint32_t boot_params)
 	unsigned int pass = 0, fail = 0;
 
 	relocate();
+	/*
+	 * Mask the 8259s, as an OS that does not use them does.  The BIOS
+	 * leaves IRQ 0 (the PIT) on vector 8, and the VMM runs its processes
+	 * with interrupts enabled: see docs/vmx.md, "Known problems".
+	 */
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
 	mg_boot_params = boot_params;
 	use_vmcall = mg_is_intel();
 	idt_init();
