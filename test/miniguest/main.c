@@ -23,6 +23,7 @@ extern const struct elf32_rel __rel_start[], __rel_end[];
 
 uint8_t mg_stack[16384] __attribute__((aligned(16)));
 uint32_t mg_boot_params;
+const char *mg_cmdline = "";
 volatile int mg_fault_vector = -1;
 volatile uint32_t mg_fault_skip;
 
@@ -82,6 +83,23 @@ size_t strlen(const char *s)
 	while (s[n])
 		n++;
 	return n;
+}
+
+bool mg_option(const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = mg_cmdline; *p;) {
+		while (*p == ' ')
+			p++;
+		size_t len = 0;
+		while (p[len] && p[len] != ' ')
+			len++;
+		if (len == n && !memcmp(p, word, n))
+			return true;
+		p += len;
+	}
+	return false;
 }
 
 static void putc_raw(char c)
@@ -303,10 +321,15 @@ void mg_main(uint32_t boot_params)
 	outb(0x21, 0xff);
 	outb(0xa1, 0xff);
 	mg_boot_params = boot_params;
+	/* boot_params.hdr.cmd_line_ptr (zero-page.rst, offset 0x228); paging is off. */
+	uint32_t cmd = *(volatile uint32_t *)(uintptr_t)(boot_params + 0x228);
+	if (cmd)
+		mg_cmdline = (const char *)(uintptr_t)cmd;
 	use_vmcall = mg_is_intel();
 	idt_init();
-	mg_printf("MINIGUEST start at %x, boot_params %x, %s\n", (uint32_t)(uintptr_t)__image_start,
-		  boot_params, use_vmcall ? "vmcall" : "vmmcall");
+	mg_printf("MINIGUEST start at %x, boot_params %x, %s, command line '%s'\n",
+		  (uint32_t)(uintptr_t)__image_start, boot_params, use_vmcall ? "vmcall" : "vmmcall",
+		  mg_cmdline);
 	for (unsigned int i = 0; i < mg_nscenarios; i++) {
 		const struct mg_scenario *s = &mg_scenarios[i];
 		failed = false;

@@ -59,7 +59,9 @@ void *memcpy(void *restrict d, const void *restrict s, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 
-/* The guest's boot_params (ESI at entry). */
+/* The guest's boot_params (ESI at entry) and command line. */
 extern uint32_t mg_boot_params;
+extern const char *mg_cmdline;
+bool mg_option(const char *word); /* is word one of the command line's words? */
 
 #endif
