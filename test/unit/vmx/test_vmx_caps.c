@@ -51,6 +51,36 @@ static const struct vmx_cap_msrs sandybridge = {
 	.cr4_fixed1 = 0x627ffULL,
 };
 
+/* Bochs 2.7 corei5_lynnfield_750: EPT and VPID, no unrestricted guest. */
+static const struct vmx_cap_msrs lynnfield = {
+	.basic = 0xd810000000002bULL,
+	.pin = 0x7f00000016ULL,
+	.proc = 0xf7f9fffe04006172ULL,
+	.exit = 0x7fffff00036dfbULL,
+	.entry = 0xffff000011fbULL,
+	.proc2 = 0x7f00000000ULL,
+	.ept_vpid = 0xf0106114141ULL,
+	.cr0_fixed0 = 0x80000021ULL,
+	.cr0_fixed1 = 0xffffffffULL,
+	.cr4_fixed0 = 0x2000ULL,
+	.cr4_fixed1 = 0x67ffULL,
+};
+
+/* Bochs 2.7 core2_penryn_t9600: secondary controls, but neither EPT nor VPID. */
+static const struct vmx_cap_msrs penryn = {
+	.basic = 0xd810000000002bULL,
+	.pin = 0x3f00000016ULL,
+	.proc = 0xf7f9fffe04006172ULL,
+	.exit = 0x3ffff00036dfbULL,
+	.entry = 0x3fff000011fbULL,
+	.proc2 = 0x4100000000ULL,
+	.ept_vpid = 0,
+	.cr0_fixed0 = 0x80000021ULL,
+	.cr0_fixed1 = 0xffffffffULL,
+	.cr4_fixed0 = 0x2000ULL,
+	.cr4_fixed1 = 0x467ffULL,
+};
+
 static const uint32_t never_proc = PROC_INT_WINDOW | PROC_HLT_EXIT | PROC_INVLPG_EXIT |
 				   PROC_MWAIT_EXIT | PROC_RDPMC_EXIT | PROC_RDTSC_EXIT |
 				   PROC_CR8_LOAD_EXIT | PROC_CR8_STORE_EXIT | PROC_TPR_SHADOW |
@@ -185,6 +215,8 @@ static void test_refusals(void)
 	m = haswell;
 	m.proc2 &= ~((uint64_t)PROC2_EPT << 32);
 	expect_refusal(&m, "without EPT");
+	expect_refusal(&penryn, "without EPT");
+	expect_refusal(&lynnfield, "unrestricted guest");
 
 	m = haswell;
 	m.proc2 &= ~((uint64_t)PROC2_UNRESTRICTED << 32);
