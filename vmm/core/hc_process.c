@@ -94,7 +94,8 @@ static int64_t hc_newprocess(struct hc_call *c)
 	/* 1. Copy-in: the VMM's own copy is all that is looked at from now on. */
 	uint64_t t0 = rdtsc();
 	uint64_t npages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
-	uint64_t copy_pa = palloc_pages(npages, 1);
+	/* Not zeroed: the copy overwrites it, and it is freed after loading. */
+	uint64_t copy_pa = palloc_pages_raw(npages, 1);
 	if (!copy_pa)
 		return audit_done(&a, -SV_ENOMEM);
 	uint8_t *copy = phys_to_virt(copy_pa);

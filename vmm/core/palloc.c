@@ -16,6 +16,7 @@
 static uint64_t pool_base;
 static uint64_t pool_pages;
 static uint64_t free_pages;
+static uint64_t first_free; /* no free page below this index */
 static uint64_t bitmap[MAX_POOL_PAGES / 64];
 
 static bool used(uint64_t i)
@@ -38,15 +39,22 @@ void palloc_init(uint64_t base, uint64_t npages)
 	pool_base = base;
 	pool_pages = npages;
 	free_pages = npages;
+	first_free = 0;
 	memset(bitmap, 0, sizeof(bitmap));
 }
 
-uint64_t palloc_pages(uint64_t n, uint64_t align)
+uint64_t palloc_pages_raw(uint64_t n, uint64_t align)
 {
 	if (n == 0 || n > free_pages || align == 0)
 		return 0;
+	/* Skip whole words of used pages below the search start. */
+	uint64_t start = first_free;
+	while (start < pool_pages && bitmap[start / 64] == ~0ULL)
+		start = ALIGN_DOWN(start, 64) + 64;
+	if (start > first_free)
+		first_free = start;
 	/* Alignment is of the physical address, and pool_base is 2 MiB-aligned. */
-	for (uint64_t i = 0; i + n <= pool_pages; i += align) {
+	for (uint64_t i = ALIGN_UP(start, align); i + n <= pool_pages; i += align) {
 		uint64_t j = 0;
 		while (j < n && !used(i + j))
 			j++;
@@ -54,14 +62,23 @@ uint64_t palloc_pages(uint64_t n, uint64_t align)
 			for (j = 0; j < n; j++)
 				mark(i + j, true);
 			free_pages -= n;
-			uint64_t pa = pool_base + i * PAGE_SIZE;
-			memset(phys_to_virt(pa), 0, n * PAGE_SIZE);
-			return pa;
+			if (i == first_free)
+				first_free = i + n;
+			return pool_base + i * PAGE_SIZE;
 		}
 		/* Skip past the used page, keeping the alignment. */
 		i = ALIGN_DOWN(i + j, align);
 	}
 	return 0;
+}
+
+uint64_t palloc_pages(uint64_t n, uint64_t align)
+{
+	uint64_t pa = palloc_pages_raw(n, align);
+
+	if (pa)
+		memset(phys_to_virt(pa), 0, n * PAGE_SIZE);
+	return pa;
 }
 
 void pfree_pages(uint64_t pa, uint64_t n)
@@ -78,6 +95,8 @@ void pfree_pages(uint64_t pa, uint64_t n)
 		mark(i, false);
 	}
 	free_pages += n;
+	if (first < first_free)
+		first_free = first;
 }
 
 uint64_t palloc_free_count(void)

@@ -151,7 +151,7 @@ static int map_plan(struct proc_arch *a, const uint8_t *image)
 			if (r->kind == ELF_REGION_TRAMPOLINE) {
 				rc = uspace_map(&a->us, va, trampoline_pa, PROC_R | PROC_X, true);
 			} else {
-				uint64_t pa = palloc_page();
+				uint64_t pa = palloc_pages_raw(1, 1);
 				if (!pa)
 					return -SV_ENOMEM;
 				rc = uspace_map(&a->us, va, pa, r->rights, false);
@@ -159,12 +159,22 @@ static int map_plan(struct proc_arch *a, const uint8_t *image)
 					pfree_pages(pa, 1);
 					return rc;
 				}
-				/* The file bytes that fall into this page. */
+				/*
+				 * The file bytes that fall into this page; every other
+				 * byte is zeroed (BSS, padding, the stack), so nothing a
+				 * page held before reaches the process.
+				 */
+				uint8_t *page = phys_to_virt(pa);
 				uint64_t lo = MAX(va, r->copy_to);
 				uint64_t hi = MIN(va + PAGE_SIZE, r->copy_to + r->file_len);
-				if (r->kind == ELF_REGION_IMAGE && lo < hi)
-					memcpy((uint8_t *)phys_to_virt(pa) + (lo - va),
-					       image + r->file_off + (lo - r->copy_to), hi - lo);
+				if (r->kind != ELF_REGION_IMAGE || lo >= hi) {
+					memset(page, 0, PAGE_SIZE);
+				} else {
+					memset(page, 0, lo - va);
+					memcpy(page + (lo - va), image + r->file_off + (lo - r->copy_to),
+					       hi - lo);
+					memset(page + (hi - va), 0, va + PAGE_SIZE - hi);
+				}
 			}
 			if (rc)
 				return rc;

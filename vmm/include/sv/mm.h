@@ -30,6 +30,11 @@ static inline uint64_t virt_to_phys(const void *va)
 void palloc_init(uint64_t base, uint64_t npages);
 /* n contiguous zeroed pages, aligned to align pages; 0 when exhausted. */
 uint64_t palloc_pages(uint64_t n, uint64_t align);
+/*
+ * The same without zeroing, for callers that overwrite every byte at once
+ * (and must: pool pages hold whatever their last user left).
+ */
+uint64_t palloc_pages_raw(uint64_t n, uint64_t align);
 static inline uint64_t palloc_page(void)
 {
 	return palloc_pages(1, 1);
