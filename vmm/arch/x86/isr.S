@@ -87,7 +87,19 @@ isr_return:
 	popq %rbx
 	popq %rax
 	addq $16, %rsp
-	iretq
+	/*
+	 * Back to ring 3: DS/ES may hold the kernel's selector (a nested
+	 * handler call reloads them), which IRET would null (SDM 3A, IRET)
+	 * and a 32-bit process would #GP on.  Give it the user data segment.
+	 */
+	testb $3, 8(%rsp)
+	jz 1f
+	pushq %rax
+	movl $0x23, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	popq %rax
+1:	iretq
 
 	.section .rodata
 	.balign 8
