@@ -52,6 +52,16 @@ static int64_t sys_write(struct proc *p, uint64_t va, uint64_t len)
 		return -SV_E2BIG;
 	if (uspace_copy_from(process_uspace(p), buf, va, len))
 		return -SV_EFAULT;
+	/*
+	 * The console is shared with the guest and read by people: no
+	 * control characters (terminal escapes, carriage returns that would
+	 * overwrite the line's tag) get through.
+	 */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)buf[i];
+		if ((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f)
+			buf[i] = '?';
+	}
 	sv_snprintf(tag, sizeof(tag), "[%s] ", p->name);
 	console_write_tagged(tag, buf, len);
 	return (int64_t)len;
