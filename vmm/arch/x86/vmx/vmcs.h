@@ -3,6 +3,10 @@
  * appendix B "Field encoding in VMCS", 25.6-25.8 "VM-execution, VM-exit
  * and VM-entry control fields", appendix C "VMX basic exit reasons").
  * Only what Sealvisor uses is named.  Portable: no instructions here.
+ *
+ * Section numbers in the VMX files follow the 2023 SDM, where vol. 3C has
+ * ch. 24 "Introduction to VMX operation", 25 the VMCS, 26 non-root
+ * operation, 27 VM entries, 28 VM exits, 29 EPT and 31 the instructions.
  */
 #ifndef VMX_VMCS_H
 #define VMX_VMCS_H

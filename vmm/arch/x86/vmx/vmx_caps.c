@@ -141,7 +141,7 @@ int vmx_config_choose(const struct vmx_cap_msrs *m, struct vmx_config *c, const 
 
 	/*
 	 * With unrestricted guest, CR0.PE and CR0.PG may be 0 in the guest
-	 * whatever IA32_VMX_CR0_FIXED0 says (SDM 3C 26.3.1.1).
+	 * whatever IA32_VMX_CR0_FIXED0 says (SDM 3C 27.3.1.1).
 	 */
 	c->cr0_guest_set = m->cr0_fixed0 & ~(CR0_PE_BIT | CR0_PG_BIT);
 	c->cr4_guest_set = m->cr4_fixed0;

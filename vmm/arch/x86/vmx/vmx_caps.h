@@ -1,5 +1,5 @@
 /*
- * VMX capability arithmetic (Intel SDM vol. 3D appendix A, vol. 3C 26.2).
+ * VMX capability arithmetic (Intel SDM vol. 3D appendix A, vol. 3C 27.2).
  *
  * The VMX capability MSRs say, for every control bit, whether it may be 0
  * ("allowed-0 settings", the low 32 bits: a 1 there means the control must

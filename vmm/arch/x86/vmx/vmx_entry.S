@@ -2,7 +2,7 @@
  * int vmx_enter(struct sv_gprs *gprs, bool launched)
  *
  * VM entry and exit switch RSP, RIP and RFLAGS through the VMCS but no
- * other general register (SDM 3C 27.5.3, 28.5.3), so those are loaded
+ * other general register (SDM 3C 27.3.2, 28.5.3), so those are loaded
  * from and stored to struct sv_gprs here.  The VMCS's host RSP is this
  * stack, with the gprs pointer on top; its host RIP is vmx_exit_stub.
  * Returns 0 after a VM exit, 1 for VMfailInvalid and 2 for VMfailValid

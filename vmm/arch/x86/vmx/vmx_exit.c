@@ -87,7 +87,7 @@ void vmx_queue_event(struct sv_vcpu *v, unsigned int vector, bool nmi)
  * Hands queued guest events to the VM-entry interruption-information
  * field (SDM 3C 27.6).  An external interrupt may only be injected when
  * the guest can take one, RFLAGS.IF set and no STI or MOV-SS shadow
- * (26.3.1.5); until then interrupt-window exiting (25.6.2) brings the
+ * (27.3.1.5); until then interrupt-window exiting (25.6.2) brings the
  * VMM back the moment it can.  An NMI waits for the guest's own NMI
  * handler to finish: it is retried at the next exit, since NMI-window
  * exiting would need virtual NMIs and with them NMI exiting.
@@ -138,7 +138,7 @@ static void prepare_entry(struct sv_vcpu *v, struct vmx_vcpu *x)
 	vmwrite(GUEST_RFLAGS, v->rflags);
 	/*
 	 * An emulated instruction ends a MOV-SS or STI shadow, as executing
-	 * it would have (SDM 3C 26.3.1.5 forbids STI blocking with IF clear).
+	 * it would have (SDM 3C 27.3.1.5 forbids STI blocking with IF clear).
 	 */
 	if (x->launched && v->rip != x->exit_rip) {
 		uint64_t is = vmread(GUEST_INTERRUPTIBILITY);
@@ -155,7 +155,7 @@ static void prepare_entry(struct sv_vcpu *v, struct vmx_vcpu *x)
 		x->pending_event = 0;
 	}
 	deliver_events(v, x);
-	/* "IA-32e mode guest" must match the guest's EFER.LMA (SDM 3C 26.3.1.1). */
+	/* "IA-32e mode guest" must match the guest's EFER.LMA (SDM 3C 27.3.1.1). */
 	uint64_t entry = vmread(VMCS_ENTRY_CTLS);
 	uint64_t want = (vmread(GUEST_EFER) & EFER_LMA) ? (entry | ENTRY_IA32E_GUEST)
 							: (entry & ~(uint64_t)ENTRY_IA32E_GUEST);
@@ -308,7 +308,7 @@ void vmx_inject_exception(struct sv_vcpu *v, unsigned int vector, int64_t error_
 	(void)v;
 	/*
 	 * With unrestricted guest in real mode no error code may be delivered
-	 * (SDM 3C 26.2.1.3); elsewhere only the vectors that have one.
+	 * (SDM 3C 27.2.1.3); elsewhere only the vectors that have one.
 	 */
 	if (error_code >= 0 && has_error_code(vector) && (vmread(GUEST_CR0) & CR0_PE)) {
 		info |= INTR_INFO_ERR_VALID;

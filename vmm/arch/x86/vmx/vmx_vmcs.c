@@ -1,8 +1,8 @@
 /*
  * VMCS set-up for the first entry (Intel SDM vol. 3C ch. 25 "Virtual
- * machine control structures", 26.2-26.3 "Checks on VMX controls, host
+ * machine control structures", 27.2-27.3 "Checks on VMX controls, host
  * state and guest state").  The guest starts in flat 32-bit protected mode
- * with paging off, which unrestricted guest allows (26.3.1.1); EPT does the
+ * with paging off, which unrestricted guest allows (27.3.1.1); EPT does the
  * protecting.  Host state is the VMM as it runs now.
  */
 #include <arch/cpu.h>
@@ -86,7 +86,7 @@ static uint16_t read_sel(int which)
 	return s;
 }
 
-/* Host state: what the VMM runs with now (SDM 3C 25.5, checks in 26.2.3). */
+/* Host state: what the VMM runs with now (SDM 3C 25.5, checks in 27.2.3). */
 static void host_state(bool *ok)
 {
 	struct dtr gdtr, idtr;
@@ -101,7 +101,7 @@ static void host_state(bool *ok)
 	w(HOST_CR0, read_cr0(), ok);
 	w(HOST_CR3, read_cr3(), ok);
 	w(HOST_CR4, read_cr4(), ok);
-	/* Selectors need RPL 0 and TI 0 (26.2.3); a null FS/GS/DS/ES is allowed. */
+	/* Selectors need RPL 0 and TI 0 (27.2.3); a null FS/GS/DS/ES is allowed. */
 	w(HOST_ES_SEL, read_sel(0) & ~7u, ok);
 	w(HOST_CS_SEL, read_sel(1) & ~7u, ok);
 	w(HOST_SS_SEL, read_sel(2) & ~7u, ok);
@@ -148,7 +148,7 @@ static void guest_state(struct vmx_vcpu *x, const struct sv_guest_boot *boot, bo
 	guest_seg(GUEST_SS_SEL, boot->ds_sel, AR_DATA32, ok);
 	guest_seg(GUEST_FS_SEL, boot->ds_sel, AR_DATA32, ok);
 	guest_seg(GUEST_GS_SEL, boot->ds_sel, AR_DATA32, ok);
-	/* TR must be a busy TSS even in a guest that never switches tasks (26.3.1.2). */
+	/* TR must be a busy TSS even in a guest that never switches tasks (27.3.1.2). */
 	w(GUEST_TR_SEL, 0, ok);
 	w(GUEST_TR_BASE, 0, ok);
 	w(GUEST_TR_LIMIT, 0xffff, ok);
@@ -175,7 +175,7 @@ static void guest_state(struct vmx_vcpu *x, const struct sv_guest_boot *boot, bo
 	w(GUEST_DEBUGCTL, 0, ok);
 	w(GUEST_PAT, 0x0007040600070406ULL, ok); /* the power-on PAT */
 	w(GUEST_EFER, 0, ok);
-	w(GUEST_VMCS_LINK, ~0ULL, ok); /* no shadow VMCS (26.3.1.5) */
+	w(GUEST_VMCS_LINK, ~0ULL, ok); /* no shadow VMCS (27.3.1.5) */
 }
 
 int vmx_vcpu_init(struct sv_vcpu *v, const struct sv_guest_boot *boot)
