@@ -161,8 +161,13 @@ static void prepare_entry(struct sv_vcpu *v, struct vmx_vcpu *x)
 							: (entry & ~(uint64_t)ENTRY_IA32E_GUEST);
 	if (want != entry)
 		vmwrite(VMCS_ENTRY_CTLS, want);
-	/* Processes run with their own CR3; the exit must land in the VMM's. */
+	/*
+	 * The exit must land in the VMM as it is now: processes run on their
+	 * own CR3, and CR0/CR4 may have changed since the VMCS was built.
+	 */
+	vmwrite(HOST_CR0, read_cr0());
 	vmwrite(HOST_CR3, read_cr3());
+	vmwrite(HOST_CR4, read_cr4());
 	/* VMX does not switch CR2; a process's page fault may have changed it. */
 	if (read_cr2() != x->cr2)
 		write_cr2(x->cr2);
