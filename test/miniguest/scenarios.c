@@ -377,14 +377,7 @@ static int process_budget(void)
 static int process_messages(void)
 {
 	static const char *const services[] = { "t-echo", "t-echo32" };
-	/*
-	 * TODO: add "t-client32" once a 32-bit process that sent a message
-	 * gets its DS/ES back: today uentry_leave() sets DS/ES to the kernel
-	 * selector, the IRET to ring 3 nulls them (SDM 3A 6.14.2 / IRET), and
-	 * the client's next DS access is #GP.  Bochs shows it under VMX and
-	 * SVM alike; QEMU's TCG does not check null data segments.
-	 */
-	static const char *const clients[] = { "t-client" };
+	static const char *const clients[] = { "t-client", "t-client32" };
 
 	for (unsigned int i = 0; i < 2; i++) {
 		int32_t rc = builtin(services[i], 0, 0);
