@@ -7,6 +7,7 @@
  * for injection at the next guest entry, and the guest's own EOI ends it.
  */
 #include <arch/desc.h>
+#include <arch/lapic.h>
 #include <sv/console.h>
 #include <sv/proc_timer.h>
 #include <sv/vmm.h>
@@ -17,6 +18,12 @@ static void irq_dispatch(struct trap_frame *f)
 		proc_timer_fired();
 		return;
 	}
+	/*
+	 * The LAPIC's spurious vector (SVR bits 0-7) is no interrupt at all:
+	 * nothing is in service, so the guest must not see it either.
+	 */
+	if (f->vector == (lapic_read(LAPIC_SVR) & 0xff))
+		return;
 	vmm_backend->queue_event(&vmm_vcpu, (unsigned int)f->vector, f->vector == 2);
 }
 

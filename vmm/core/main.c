@@ -132,15 +132,6 @@ static void start_processes(void)
 			  sv_strerror(rc), rc);
 	sv_printf("processes: SMEP %s, SMAP %s; starting built-ins\n",
 		  (read_cr4() & CR4_SMEP) ? "on" : "off", (read_cr4() & CR4_SMAP) ? "on" : "off");
-	/*
-	 * The firmware leaves the 8259 PIC delivering its timer on vector 8
-	 * (an exception vector in protected mode), and PIC interrupts are not
-	 * held back by TPR.  Mask it while the built-ins run; the guest sets
-	 * the PIC up for itself.
-	 */
-	uint8_t mask1 = inb(0x21), mask2 = inb(0xa1);
-	outb(0x21, 0xff);
-	outb(0xa1, 0xff);
 	for (size_t i = 0; i < ARRAY_SIZE(at_boot); i++) {
 		int64_t r = 0;
 		int id = builtin_start(at_boot[i], 0, &r);
@@ -148,8 +139,6 @@ static void start_processes(void)
 			sv_printf("built-in %s: %s (%ld)\n", at_boot[i], sv_strerror(id < 0 ? id : (int)r),
 				  (long)(id < 0 ? id : r));
 	}
-	outb(0xa1, mask2);
-	outb(0x21, mask1);
 }
 
 static const struct sv_vcpu_ops *pick_backend(void)

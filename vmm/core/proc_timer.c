@@ -7,7 +7,8 @@
  * guest's timer (mode, divider, remaining count or TSC deadline) and task
  * priority, arms a one-shot on its own vector, raises TPR so that only
  * priority class 15 can interrupt, runs the process with interrupts on,
- * and afterwards puts the guest's timer back with the time that passed
+ * (the 8259 PIC masked, since TPR does not cover it), and afterwards puts
+ * the guest's timer back with the time that passed
  * taken off (a deadline that passed meanwhile fires at once, as it would
  * have).  A guest interrupt that still gets through is handed back to the
  * guest (core/irq.c).
@@ -27,6 +28,7 @@ static unsigned int armed; /* nesting: only the outermost call arms */
 static uint64_t deadline_tsc;
 
 static struct {
+	uint8_t pic_mask1, pic_mask2;
 	uint32_t lvt, tdcr, tmcct, tmict, tpr;
 	uint64_t tsc_deadline;
 	uint64_t at_tsc;
@@ -75,6 +77,16 @@ void proc_timer_start(uint64_t now_tsc)
 		saved.tsc_deadline = rdmsr(MSR_TSC_DEADLINE);
 	deadline_tsc = now_tsc + tsc_hz / 1000 * SV_PROC_BUDGET_MS;
 	lapic_write(LAPIC_TPR, 0xe0); /* only vectors 0xf0..0xff get through */
+	/*
+	 * The 8259 PIC's interrupts come through the LAPIC's ExtINT line,
+	 * which TPR does not hold back, on whatever vectors the PIC was
+	 * given (the firmware's are 8..15, exception vectors).  Masked for
+	 * the call, they wait in the PIC and reach the guest afterwards.
+	 */
+	saved.pic_mask1 = inb(0x21);
+	saved.pic_mask2 = inb(0xa1);
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
 	arm_ticks(apic_hz / 1000 * SV_PROC_BUDGET_MS);
 	if (vmm_backend->host_irq_window)
 		vmm_backend->host_irq_window(true);
@@ -117,6 +129,8 @@ void proc_timer_stop(void)
 			 */
 			lapic_write(LAPIC_TMICT, 1);
 	}
+	outb(0xa1, saved.pic_mask2);
+	outb(0x21, saved.pic_mask1);
 	lapic_write(LAPIC_TPR, saved.tpr);
 	if (vmm_backend->host_irq_window)
 		vmm_backend->host_irq_window(false);

@@ -6,6 +6,7 @@
 
 #define LAPIC_TPR 0x080
 #define LAPIC_EOI 0x0b0
+#define LAPIC_SVR 0x0f0
 #define LAPIC_IRR 0x200
 #define LAPIC_LVT_TIMER 0x320
 #define LAPIC_TMICT 0x380
