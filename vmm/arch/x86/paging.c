@@ -11,6 +11,9 @@
 
 static uint64_t kernel_pml4;
 
+/* Section boundaries of the image (boot/vmm.ld), page-aligned. */
+extern char _text_start[], _rodata_start[], _data_start[], _vmm_end[];
+
 static uint64_t *table(uint64_t pa)
 {
 	return phys_to_virt(pa);
@@ -60,13 +63,30 @@ int paging_init(uint64_t max_phys)
 		l3[i3] = pd | PTE_P | PTE_W;
 	}
 
-	/* Image: PML4[511] -> PDPT[510] -> the first GiB in 2 MiB pages. */
+	/*
+	 * Image: PML4[511] -> PDPT[510] -> 4 KiB pages with each section's
+	 * rights: code read-only and executable, read-only data and the
+	 * built-in images neither writable nor executable, data and stacks
+	 * writable but never executable.  Nothing else is mapped there.
+	 */
 	uint64_t pdpt = palloc_page(), pd = palloc_page();
 	if (!pdpt || !pd)
 		return -SV_ENOMEM;
 	uint64_t *l2 = table(pd);
-	for (unsigned int i2 = 0; i2 < 512; i2++)
-		l2[i2] = ((uint64_t)i2 << 21) | PTE_P | PTE_W | PTE_PS | PTE_G;
+	uint64_t text = (uint64_t)(uintptr_t)_text_start, rodata = (uint64_t)(uintptr_t)_rodata_start;
+	uint64_t data = (uint64_t)(uintptr_t)_data_start, end = (uint64_t)(uintptr_t)_vmm_end;
+	for (uint64_t va = text; va < end; va += PAGE_SIZE) {
+		unsigned int i2 = (va >> 21) & 511;
+		if (!(l2[i2] & PTE_P)) {
+			uint64_t pt = palloc_page();
+			if (!pt)
+				return -SV_ENOMEM;
+			l2[i2] = pt | PTE_P | PTE_W;
+		}
+		uint64_t rights = va < rodata ? 0 : va < data ? nx : PTE_W | nx;
+		table(l2[i2] & PTE_ADDR)[(va >> 12) & 511] =
+			(va - KERNEL_BASE) | PTE_P | PTE_G | rights;
+	}
 	table(pdpt)[510] = pd | PTE_P | PTE_W;
 	l4[511] = pdpt | PTE_P | PTE_W;
 
