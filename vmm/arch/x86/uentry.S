@@ -13,21 +13,9 @@
  *
  * struct uregs (C): rax rbx rcx rdx rsi rdi rbp r8..r15, rip, cs, rflags, rsp, ss
  */
-#define U_RAX 0
-#define U_RBX 8
-#define U_RCX 16
-#define U_RDX 24
-#define U_RSI 32
-#define U_RDI 40
-#define U_RBP 48
-#define U_R8 56
-#define U_R9 64
-#define U_R10 72
-#define U_R11 80
-#define U_R12 88
-#define U_R13 96
-#define U_R14 104
-#define U_R15 112
+#include <arch/gprs.h>
+
+/* After the fifteen general registers (arch/gprs.h): */
 #define U_RIP 120
 #define U_CS 128
 #define U_RFLAGS 136
@@ -56,21 +44,10 @@ uentry_enter:
 	movl U_SS(%rsi), %eax
 	movl %eax, %ds
 	movl %eax, %es
-	movq U_RAX(%rsi), %rax
-	movq U_RBX(%rsi), %rbx
-	movq U_RCX(%rsi), %rcx
-	movq U_RDX(%rsi), %rdx
-	movq U_RDI(%rsi), %rdi
-	movq U_RBP(%rsi), %rbp
-	movq U_R8(%rsi), %r8
-	movq U_R9(%rsi), %r9
-	movq U_R10(%rsi), %r10
-	movq U_R11(%rsi), %r11
-	movq U_R12(%rsi), %r12
-	movq U_R13(%rsi), %r13
-	movq U_R14(%rsi), %r14
-	movq U_R15(%rsi), %r15
-	movq U_RSI(%rsi), %rsi
+	movq G_RAX(%rsi), %rax
+	movq G_RDI(%rsi), %rdi
+	GPRS_LOAD_MOST %rsi
+	movq G_RSI(%rsi), %rsi
 	iretq
 
 	.globl uentry_leave

@@ -18,6 +18,10 @@ struct sv_gprs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 };
+/* The assembly's offsets (arch/gprs.h) follow from this order. */
+_Static_assert(__builtin_offsetof(struct sv_gprs, rsi) == 32, "sv_gprs layout");
+_Static_assert(__builtin_offsetof(struct sv_gprs, rbp) == 48, "sv_gprs layout");
+_Static_assert(__builtin_offsetof(struct sv_gprs, r15) == 112, "sv_gprs layout");
 
 /* Why the guest stopped, as common code sees it. */
 enum sv_exit_reason {
