@@ -16,12 +16,27 @@ void vmm_run_guest(struct sv_guest_boot *boot, const struct sv_range *hidden, un
 	const struct sv_vcpu_ops *ops = vmm_backend;
 	struct sv_vcpu *v = &vmm_vcpu;
 	/*
-	 * Identity-map at least the first 4 GiB (devices live below it) and
-	 * all RAM; 64 GiB more leaves room for 64-bit device windows above
-	 * RAM on real machines.
+	 * Identity-map the whole physical address space the CPU can address
+	 * (CPUID 0x80000008), so that no guest access, RAM or device, ever
+	 * misses the nested tables.  With 1 GiB pages that is a few table
+	 * pages; without them the map stops at 1 TiB (2 MiB pages, 4 MiB of
+	 * tables) and accesses above it stop the guest with a message.
 	 */
-	uint64_t span = ALIGN_UP(MAX(vmm_layout.max_phys, 4ULL << 30), 1ULL << 30) + (64ULL << 30);
-
+	struct cpuid_regs r;
+	cpuid_count(0x80000000, 0, &r);
+	unsigned int bits = 36;
+	if (r.eax >= 0x80000008) {
+		cpuid_count(0x80000008, 0, &r);
+		bits = r.eax & 0xff;
+	}
+	cpuid_count(0x80000001, 0, &r);
+	bool gb = r.edx & (1u << 26);
+	if (bits < 32 || bits > 52)
+		bits = 36;
+	uint64_t span = 1ULL << bits;
+	if (!gb && span > (1ULL << 40))
+		span = 1ULL << 40;
+	span = MAX(span, ALIGN_UP(vmm_layout.max_phys, 1ULL << 30));
 	if (ops->build_npt(span, hidden, nhidden, vmm_layout.sink_page)) {
 		sv_printf("FATAL: out of pool memory for the nested page tables\n");
 		cpu_halt_forever();
