@@ -98,6 +98,15 @@ vmmctl kill "$da" && pass kill-adder || failed kill-adder "kill failed"
 r=$(vmmctl send "$da" 1 2>&1)
 case "$r" in *"bad or stale descriptor (-41)") pass killed-descriptor-stale ;; *) failed killed-descriptor-stale "$r" ;; esac
 
+# After a nested message the process still has no FPU: SSE kills it.
+load_ok load-adder-again t/adder t/adder.sig
+r=$(vmmctl send "${out#desc = }" 3000000 2>&1)
+case "$r" in
+    *"process faulted (-42)") vmmctl log | grep -qF "FPU/SSE instruction at RIP" \
+        && pass no-fpu-after-nested-call || failed no-fpu-after-nested-call "no log line" ;;
+    *) failed no-fpu-after-nested-call "got '$r'" ;;
+esac
+
 cp hello hello-tampered
 printf 'X' | dd of=hello-tampered bs=1 seek=2000 conv=notrunc 2>/dev/null
 load_refused refused-byte-changed hello-tampered hello.sig -12

@@ -113,9 +113,15 @@ static int audit(void)
 static int log_dump(void)
 {
 	static char buf[65536];
+	struct sv_stats st;
 	uint64_t off = 0;
 
 	memset(buf, 0, sizeof(buf));
+	memset(&st, 0, sizeof(st));
+	/* Start at the oldest byte the ring still holds. */
+	if (sv_call(SV_HC_STATS, (uint64_t)(uintptr_t)&st, sizeof(st), 0, 0) == (int64_t)sizeof(st) &&
+	    st.log_total > st.log_ring_size)
+		off = st.log_total - st.log_ring_size;
 	for (;;) {
 		int64_t n = sv_call(SV_HC_LOG, (uint64_t)(uintptr_t)buf, sizeof(buf), off, 0);
 		if (n < 0)

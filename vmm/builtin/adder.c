@@ -3,6 +3,8 @@
  * t-adder, for create/kill cycles: it has no side effects):
  *   MSG_INT value  -> value + 1
  *   MSG_INT 1000000 -> sends a line to the log service, returns its result
+ *   MSG_INT 3000000 -> the same, then an SSE instruction: after a nested
+ *                      call the process must still have no FPU (#NM)
  *   MSG_BUF        -> reverses buf[0] in place (rw buffers come back) and
  *                     returns its length
  */
@@ -10,7 +12,7 @@
 
 int _start(int msgcode, int value, struct msgbuf *buf, int bufcnt)
 {
-	if (msgcode == MSG_INT && value == 1000000) {
+	if (msgcode == MSG_INT && (value == 1000000 || value == 3000000)) {
 		static char line[] = "adder: a process using the log service";
 		struct msgbuf mb = { line, sizeof(line) - 1, 0 };
 		int d = msgopen("log");
@@ -18,6 +20,8 @@ int _start(int msgcode, int value, struct msgbuf *buf, int bufcnt)
 			return d;
 		int r = msgsendbuf(d, 0, &mb, 1);
 		msgclose(d);
+		if (value == 3000000)
+			__asm__ volatile(".byte 0x66, 0x0f, 0xef, 0xc0"); /* pxor %xmm0, %xmm0 */
 		return r;
 	}
 	if (msgcode == MSG_INT)

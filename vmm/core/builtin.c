@@ -22,7 +22,7 @@ int builtin_start(const char *name, int32_t value, int64_t *result)
 	for (const struct builtin_image *b = builtin_table; b->name; b++) {
 		if (strcmp(b->name, name))
 			continue;
-		int id = process_create(b->start, (size_t)(b->end - b->start), name);
+		int id = process_create(b->start, (size_t)(b->end - b->start), name, NULL);
 		if (id < 0) {
 			sv_printf("built-in %s: not loaded: %s (%d)\n", name, sv_strerror(id), id);
 			return id;

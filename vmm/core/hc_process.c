@@ -24,7 +24,6 @@
 #define AUDIT_RING 64
 
 static struct proc_desctab guest_descs;
-static uint8_t proc_sha[SV_MAX_PROCESSES][32];
 static struct sv_audit_entry audit[AUDIT_RING];
 static uint64_t audit_seq;
 static uint64_t boot_tsc;
@@ -58,6 +57,23 @@ static void log_service(int level, const char *text)
 	if (process_depth() || service_lookup(&proc_table, "log", &p, &handler))
 		return;
 	process_call(p, handler, MSG_BUF, level, &kb, 1);
+}
+
+/*
+ * Descriptors whose process has died are closed, so that programs which
+ * load a process and exit (vmmload) cannot fill the guest's table with
+ * entries nobody will ever close.
+ */
+static void guest_descs_sweep(void)
+{
+	for (int i = 0; i < (int)PROC_MAX_DESCS; i++) {
+		const struct proc_desc *d = &guest_descs.d[i];
+		int desc = i | (int)(d->gen << PROC_DESC_BITS);
+		struct proc *p;
+		uint32_t h;
+		if (d->used && desc_resolve(&proc_table, &guest_descs, desc, &p, &h) == -SV_EBADDESC)
+			desc_close(&guest_descs, desc);
+	}
 }
 
 static int64_t audit_done(struct sv_audit_entry *a, int64_t result)
@@ -125,7 +141,7 @@ static int64_t hc_newprocess(struct hc_call *c)
 	char name[PROC_NAME_MAX];
 	sv_snprintf(name, sizeof(name), "p-%02x%02x%02x%02x", a.sha256[0], a.sha256[1], a.sha256[2],
 		    a.sha256[3]);
-	int id = process_create(copy, size, name);
+	int id = process_create(copy, size, name, a.sha256);
 	uint64_t t4 = rdtsc();
 	pfree_pages(copy_pa, npages);
 	a.cycles[3] = t4 - t3;
@@ -134,15 +150,20 @@ static int64_t hc_newprocess(struct hc_call *c)
 		return audit_done(&a, id);
 	}
 	struct proc *p = proc_get(&proc_table, id);
-	memcpy(proc_sha[p->slot], a.sha256, 32);
 
-	/* 5. _start runs once before the descriptor is handed out. */
+	/*
+	 * 5. _start runs once before the descriptor is handed out.  Whether
+	 * the process survived is read from the table, not from the result:
+	 * a handler may return any int, error codes included.
+	 */
 	int64_t r = process_call(p, 0, MSG_INT, 0, NULL, 0);
 	a.cycles[4] = rdtsc() - t4;
-	if (r == -SV_EFAULTED || r == -SV_ETIMEOUT || r == -SV_EDEAD) {
-		sv_printf("newprocess: %s died in its first run: %s\n", name, sv_strerror((int)r));
-		return audit_done(&a, r == -SV_EDEAD ? -SV_EDEAD : r);
+	if (!process_alive(p, id)) {
+		int why = r == -SV_ETIMEOUT || r == -SV_EDEAD ? (int)r : -SV_EFAULTED;
+		sv_printf("newprocess: %s died in its first run: %s\n", name, sv_strerror(why));
+		return audit_done(&a, why);
 	}
+	guest_descs_sweep();
 	int desc = desc_open(&guest_descs, p, 0);
 	if (desc < 0) {
 		process_kill(p, "the guest's descriptor table is full");
@@ -196,7 +217,8 @@ static int64_t hc_msgsendbuf(struct hc_call *c)
 		b += mb[i].len;
 	}
 	int64_t r = process_call(p, handler, MSG_BUF, (int32_t)c->arg[1], kb, (uint32_t)n);
-	for (uint64_t i = 0; i < n && r >= 0; i++) {
+	/* As between processes: rw buffers come back whatever the handler returned. */
+	for (uint64_t i = 0; i < n; i++) {
 		if (kb[i].rw && (rc = gm_copy_to(c->phys, &c->paging, mb[i].base, kb[i].data, kb[i].len)))
 			return rc;
 	}
@@ -263,7 +285,7 @@ static int64_t hc_ps(struct hc_call *c)
 		e.state = p->state == PROC_ALIVE ? 2 : 1;
 		e.pages = process_pages(p);
 		e.cycles = process_cycles(p);
-		memcpy(e.sha256, proc_sha[i], 32);
+		memcpy(e.sha256, process_sha256(p), 32);
 		int rc = gm_copy_to(c->phys, &c->paging, c->arg[0] + n * sizeof(e), &e, sizeof(e));
 		if (rc)
 			return rc;
@@ -277,6 +299,11 @@ static int64_t hc_log(struct hc_call *c)
 {
 	char buf[512];
 	uint64_t size = c->arg[1], from = c->arg[2], done = 0;
+	uint64_t oldest = log_total() > LOG_RING_SIZE ? log_total() - LOG_RING_SIZE : 0;
+
+	/* Offsets the ring has already overwritten start at its oldest byte. */
+	if (from < oldest)
+		from = oldest;
 
 	while (done < size) {
 		size_t n = log_read(from + done, buf, MIN(sizeof(buf), size - done));
@@ -322,12 +349,18 @@ static int64_t hc_builtin(struct hc_call *c)
 	if (id < 0)
 		return id;
 	struct proc *p = proc_get(&proc_table, id);
-	if (result < 0 || !p)
+	if (!p || !process_alive(p, id))
 		return result < 0 ? result : -SV_EDEAD;
+	if (result < 0) {
+		/* _start refused to start: the process is not left behind. */
+		process_kill(p, "its _start returned an error");
+		return result;
+	}
 	if (c->arg[2] & SV_BUILTIN_KILL_AFTER) {
 		process_kill(p, "started with kill-after by the guest");
 		return result;
 	}
+	guest_descs_sweep();
 	int desc = desc_open(&guest_descs, p, 0);
 	if (desc < 0)
 		process_kill(p, "the guest's descriptor table is full");

@@ -63,10 +63,15 @@ static void arm_ticks(uint64_t ticks)
 	lapic_write(LAPIC_TMICT, (uint32_t)ticks);
 }
 
-void proc_timer_start(uint64_t now_tsc)
+int proc_timer_start(uint64_t now_tsc)
 {
-	if (!usable || armed++)
-		return;
+	if (!usable || armed)
+		return usable ? (armed++, 0) : 0;
+	if (!lapic_as_at_boot()) {
+		sv_printf("the guest disabled or moved its LAPIC: no process can run with a time budget\n");
+		return -SV_ENODEV;
+	}
+	armed++;
 	saved.at_tsc = now_tsc;
 	saved.tpr = lapic_read(LAPIC_TPR);
 	saved.lvt = lapic_read(LAPIC_LVT_TIMER);
@@ -90,6 +95,7 @@ void proc_timer_start(uint64_t now_tsc)
 	arm_ticks(apic_hz / 1000 * SV_PROC_BUDGET_MS);
 	if (vmm_backend->host_irq_window)
 		vmm_backend->host_irq_window(true);
+	return 0;
 }
 
 void proc_timer_stop(void)

@@ -47,6 +47,7 @@ struct proc_arch {
 	unsigned int active; /* its frames on the call stack */
 	bool dead;           /* killed; memory goes when active drops to 0 */
 	uint64_t cycles;
+	uint8_t sha256[32];  /* of the image, when the creator knew it */
 };
 
 struct call_rec {
@@ -55,6 +56,7 @@ struct call_rec {
 	struct uctx ctx;
 	uint64_t prev_cr3;
 	uint64_t prev_rsp0;
+	uint64_t prev_cr0;
 	uint64_t start_tsc;
 };
 
@@ -183,7 +185,17 @@ static int map_plan(struct proc_arch *a, const uint8_t *image)
 	return 0;
 }
 
-int process_create(const void *image, size_t len, const char *name)
+const uint8_t *process_sha256(const struct proc *p)
+{
+	return arch_of(p)->sha256;
+}
+
+bool process_alive(const struct proc *p, int id)
+{
+	return proc_get(&proc_table, id) == p && p->state == PROC_ALIVE && !arch_of(p)->dead;
+}
+
+int process_create(const void *image, size_t len, const char *name, const uint8_t *sha256)
 {
 	struct elf_plan plan;
 	struct proc *p;
@@ -199,6 +211,8 @@ int process_create(const void *image, size_t len, const char *name)
 	struct proc_arch *a = arch_of(p);
 	memset(a, 0, sizeof(*a));
 	a->plan = plan;
+	if (sha256)
+		memcpy(a->sha256, sha256, sizeof(a->sha256));
 	a->charged = plan.total_pages + table_pages(&plan) + 1;
 	if ((rc = proc_mem_charge(&proc_table, p, a->charged)))
 		goto fail;
@@ -294,15 +308,24 @@ int64_t process_call(struct proc *p, uint32_t handler, int32_t msgcode, int32_t 
 	c->a = a;
 	c->prev_cr3 = read_cr3();
 	c->prev_rsp0 = *tss_rsp0_slot();
+	c->prev_cr0 = read_cr0();
+	if ((rc = proc_timer_start(c->start_tsc = rdtsc()))) {
+		depth--;
+		return rc;
+	}
 	a->active++;
 	write_cr3(a->us.pml4);
-	/* A process has no FPU: CR0.TS makes any x87/SSE use fault (#NM). */
-	write_cr0(read_cr0() | CR0_TS);
-	proc_timer_start(c->start_tsc = rdtsc());
+	/*
+	 * A process has no FPU: CR0.TS makes any x87/SSE use fault (#NM),
+	 * so the guest's registers, still live in the CPU, stay out of reach.
+	 * It is put back as it was, so the outer process of a nested call
+	 * resumes with TS set too.
+	 */
+	write_cr0(c->prev_cr0 | CR0_TS);
 	int64_t result = uentry_enter(&c->ctx, &r, tss_rsp0_slot());
 	uint64_t end = rdtsc();
 	proc_timer_stop();
-	__asm__ volatile("clts");
+	write_cr0(c->prev_cr0);
 	a->cycles += end - c->start_tsc;
 	write_cr3(c->prev_cr3);
 	*tss_rsp0_slot() = c->prev_rsp0;

@@ -5,6 +5,7 @@
 #include <sv/console.h>
 #include <sv/hypercall.h>
 #include <sv/mm.h>
+#include <sv/proc_timer.h>
 #include <sv/vmm.h>
 
 #include <arch/cpu.h>
@@ -70,6 +71,9 @@ static int64_t hc_stats(struct hc_call *c)
 	s.pool_pages_free = palloc_free_count();
 	s.pool_pages_total = palloc_total();
 	s.exits_total = c->vcpu->exits_total;
+	s.tsc_hz_estimate = proc_timer_tsc_hz();
+	s.log_total = log_total();
+	s.log_ring_size = LOG_RING_SIZE;
 	for (unsigned int i = 0; i < SV_EXIT_COUNT && i < SV_STATS_EXIT_REASONS; i++)
 		s.exits[i] = c->vcpu->exits[i];
 	if (c->arg[1] < sizeof(s))

@@ -91,6 +91,8 @@ struct sv_stats {
 	uint64_t exits_total;
 	uint64_t exits[SV_STATS_EXIT_REASONS];
 	uint64_t tsc_hz_estimate; /* 0 when unknown */
+	uint64_t log_total;       /* bytes ever written to the VMM log (the ring keeps the last 64 KiB) */
+	uint64_t log_ring_size;
 };
 
 #endif

@@ -66,7 +66,13 @@ isr_common:
 	pushq %r13
 	pushq %r14
 	pushq %r15
-	cld
+	/*
+	 * Known flags for the VMM: ring 3 may have set AC (which would turn
+	 * SMAP off in ring 0) or DF; IF is already clear (interrupt gates).
+	 * IRETQ restores the interrupted code's own flags.
+	 */
+	pushq $2
+	popfq
 	movq %rsp, %rdi
 	call trap_dispatch
 	.globl isr_return

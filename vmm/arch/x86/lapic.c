@@ -12,7 +12,15 @@
 #define APIC_BASE_X2 (1ULL << 10)
 #define APIC_BASE_ADDR 0x000ffffffffff000ULL
 
-static uint64_t mapped_pa;
+#define APIC_BASE_ENABLE (1ULL << 11)
+
+/*
+ * The base as the firmware left it, mapped once at boot.  The guest
+ * could move or disable its LAPIC later (the MSR is not intercepted);
+ * lapic_as_at_boot() tells, and no process runs then, rather than the
+ * VMM writing timer registers wherever the guest pointed them.
+ */
+static uint64_t boot_pa;
 static volatile uint32_t *mmio;
 
 static bool x2apic(void)
@@ -22,13 +30,14 @@ static bool x2apic(void)
 
 static volatile uint32_t *regs(void)
 {
-	uint64_t pa = rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR;
-
-	if (pa != mapped_pa || !mmio) {
-		mmio = paging_map_uc(pa);
-		mapped_pa = pa;
-	}
 	return mmio;
+}
+
+bool lapic_as_at_boot(void)
+{
+	uint64_t v = rdmsr(MSR_APIC_BASE);
+
+	return (v & APIC_BASE_ENABLE) && (v & APIC_BASE_ADDR) == boot_pa && (mmio || (v & APIC_BASE_X2));
 }
 
 uint32_t lapic_read(unsigned int reg)
@@ -54,6 +63,15 @@ bool lapic_irr(unsigned int vector)
 
 int lapic_calibrate(uint64_t *tsc_hz, uint64_t *apic_hz)
 {
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+
+	if (!(base & APIC_BASE_ENABLE))
+		return -SV_ENODEV;
+	boot_pa = base & APIC_BASE_ADDR;
+	mmio = paging_map_uc(boot_pa);
+	if (!mmio && !(base & APIC_BASE_X2))
+		return -SV_ENOMEM;
+
 	const uint32_t pit_count = 11932; /* 10 ms at 1193182 Hz */
 	uint32_t lvt = lapic_read(LAPIC_LVT_TIMER), tdcr = lapic_read(LAPIC_TDCR);
 

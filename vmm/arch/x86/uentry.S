@@ -53,6 +53,8 @@ uentry_enter:
 	.globl uentry_leave
 uentry_leave:
 	movq (%rdi), %rsp
+	pushq $2                    /* clean flags: no AC, DF or IF from ring 3 */
+	popfq
 	movq %rsi, %rax
 	movl $0x10, %ecx            /* kernel data segment back in DS/ES */
 	movl %ecx, %ds

@@ -8,8 +8,12 @@
 
 /* At boot, before the guest runs: calibrates the TSC and LAPIC timer. */
 void proc_timer_init(void);
-/* Around each handler call; only the outermost call arms the timer. */
-void proc_timer_start(uint64_t now_tsc);
+/*
+ * Around each handler call; only the outermost call arms the timer.
+ * -SV_ENODEV when the guest has disabled or moved its LAPIC since boot:
+ * without the timer no process may run.
+ */
+int proc_timer_start(uint64_t now_tsc);
 void proc_timer_stop(void);
 /* From the interrupt path: our timer fired in ring 3. */
 void proc_timer_fired(void);

@@ -27,10 +27,15 @@ void process_init(void);
 
 /*
  * Creates a process from image[0, len) (VMM memory, not touched by anyone
- * else meanwhile) and returns its id, or a negative code: an SV_EELF_*
+ * else meanwhile; sha256 its digest or NULL) and returns its id, or a
+ * negative code: an SV_EELF_*
  * rule, -SV_ETABLE_FULL, -SV_EQUOTA, -SV_ENOMEM.
  */
-int process_create(const void *image, size_t len, const char *name);
+int process_create(const void *image, size_t len, const char *name, const uint8_t *sha256);
+/* The SHA-256 given at creation (newprocess's binaries); zero for built-ins. */
+const uint8_t *process_sha256(const struct proc *p);
+/* True while p is the live process it was when id was handed out. */
+bool process_alive(const struct proc *p, int id);
 
 /*
  * Calls handler of p with (msgcode, value, bufs) in ring 3 and returns the

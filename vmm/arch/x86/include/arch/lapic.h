@@ -22,6 +22,8 @@
 uint32_t lapic_read(unsigned int reg);
 void lapic_write(unsigned int reg, uint32_t v);
 bool lapic_irr(unsigned int vector);
+/* True while the LAPIC is enabled at the base it had at boot. */
+bool lapic_as_at_boot(void);
 
 /*
  * Measures the TSC and the LAPIC timer (divide by 1) against the PIT's
