@@ -8,6 +8,8 @@
 
 #include "fsstring.h"
 
+bool cmdline_selftest_fault;
+
 static void apply_word(const char *w, size_t len, bool first)
 {
 	const char *eq = NULL;
@@ -45,6 +47,14 @@ static void apply_word(const char *w, size_t len, bool first)
 			console_init(port);
 			sv_printf("console on port %x\n", port);
 		}
+		return;
+	}
+	if (klen == 8 && !strncmp(w, "selftest", 8)) {
+		if (vlen == 5 && !strncmp(v, "fault", 5)) {
+			cmdline_selftest_fault = true;
+			return;
+		}
+		sv_printf("command line: selftest='%.*s' is not 'fault'; ignored\n", (int)vlen, v);
 		return;
 	}
 	sv_printf("command line: ignoring unknown option '%.*s'\n", (int)klen, w);
