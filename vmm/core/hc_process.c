@@ -59,23 +59,6 @@ static void log_service(int level, const char *text)
 	process_call(p, handler, MSG_BUF, level, &kb, 1);
 }
 
-/*
- * Descriptors whose process has died are closed, so that programs which
- * load a process and exit (vmmload) cannot fill the guest's table with
- * entries nobody will ever close.
- */
-static void guest_descs_sweep(void)
-{
-	for (int i = 0; i < (int)PROC_MAX_DESCS; i++) {
-		const struct proc_desc *d = &guest_descs.d[i];
-		int desc = i | (int)(d->gen << PROC_DESC_BITS);
-		struct proc *p;
-		uint32_t h;
-		if (d->used && desc_resolve(&proc_table, &guest_descs, desc, &p, &h) == -SV_EBADDESC)
-			desc_close(&guest_descs, desc);
-	}
-}
-
 static int64_t audit_done(struct sv_audit_entry *a, int64_t result)
 {
 	char line[160];
@@ -163,7 +146,7 @@ static int64_t hc_newprocess(struct hc_call *c)
 		sv_printf("newprocess: %s died in its first run: %s\n", name, sv_strerror(why));
 		return audit_done(&a, why);
 	}
-	guest_descs_sweep();
+	desc_sweep(&proc_table, &guest_descs);
 	int desc = desc_open(&guest_descs, p, 0);
 	if (desc < 0) {
 		process_kill(p, "the guest's descriptor table is full");
@@ -255,16 +238,6 @@ static int64_t hc_kill(struct hc_call *c)
 }
 HYPERCALL(kill, SV_HC_KILL, hc_kill);
 
-static int guest_desc_of(const struct proc *p)
-{
-	for (int i = 0; i < (int)PROC_MAX_DESCS; i++) {
-		const struct proc_desc *d = &guest_descs.d[i];
-		if (d->used && d->target == (uint32_t)proc_id(p) && d->handler == 0)
-			return i | (int)(d->gen << PROC_DESC_BITS);
-	}
-	return -1;
-}
-
 static int64_t hc_ps(struct hc_call *c)
 {
 	uint64_t max = c->arg[1], n = 0;
@@ -277,7 +250,7 @@ static int64_t hc_ps(struct hc_call *c)
 			return -SV_ERANGE;
 		struct sv_ps_entry e;
 		memset(&e, 0, sizeof(e));
-		e.desc = guest_desc_of(p);
+		e.desc = desc_find(&guest_descs, p, 0);
 		e.id = proc_id(p);
 		memcpy(e.name, p->name, sizeof(e.name));
 		e.name[sizeof(e.name) - 1] = '\0';
@@ -360,7 +333,7 @@ static int64_t hc_builtin(struct hc_call *c)
 		process_kill(p, "started with kill-after by the guest");
 		return result;
 	}
-	guest_descs_sweep();
+	desc_sweep(&proc_table, &guest_descs);
 	int desc = desc_open(&guest_descs, p, 0);
 	if (desc < 0)
 		process_kill(p, "the guest's descriptor table is full");

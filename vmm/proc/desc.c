@@ -9,6 +9,12 @@
  */
 #include "ptable.h"
 
+/* The descriptor naming entry i (its index and generation). */
+static int desc_of(const struct proc_desctab *dt, uint32_t i)
+{
+	return (int)(i | dt->d[i].gen << PROC_DESC_BITS);
+}
+
 /* See ptable.h. */
 void desctab_init(struct proc_desctab *dt)
 {
@@ -38,7 +44,7 @@ int desc_open(struct proc_desctab *dt, const struct proc *target, uint32_t handl
 		d->used = 1;
 		d->target = (uint32_t)proc_id(target);
 		d->handler = (uint8_t)handler;
-		return (int)(i | d->gen << PROC_DESC_BITS);
+		return desc_of(dt, i);
 	}
 	return -SV_ENOMEM;
 }
@@ -89,4 +95,34 @@ int desc_resolve(struct proc_table *t, const struct proc_desctab *dt, int desc,
 	*target = p;
 	*handler = d->handler;
 	return 0;
+}
+
+/* See ptable.h. */
+unsigned int desc_sweep(struct proc_table *t, struct proc_desctab *dt)
+{
+	unsigned int n = 0;
+	struct proc *p;
+	uint32_t h;
+
+	for (uint32_t i = 0; i < PROC_MAX_DESCS; i++) {
+		int desc = desc_of(dt, i);
+
+		if (dt->d[i].used && desc_resolve(t, dt, desc, &p, &h) == -SV_EBADDESC) {
+			desc_close(dt, desc);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* See ptable.h. */
+int desc_find(const struct proc_desctab *dt, const struct proc *target, uint32_t handler)
+{
+	for (uint32_t i = 0; i < PROC_MAX_DESCS; i++) {
+		const struct proc_desc *d = &dt->d[i];
+
+		if (d->used && d->target == (uint32_t)proc_id(target) && d->handler == handler)
+			return desc_of(dt, i);
+	}
+	return -1;
 }

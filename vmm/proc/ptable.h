@@ -142,6 +142,14 @@ int desc_close(struct proc_desctab *dt, int desc);
  */
 int desc_resolve(struct proc_table *t, const struct proc_desctab *dt, int desc,
 		 struct proc **target, uint32_t *handler);
+/*
+ * Closes every descriptor whose process has died, so that an owner that
+ * never closes (a guest program that loads and exits) cannot fill its
+ * table with dead entries.  Returns how many it closed.
+ */
+unsigned int desc_sweep(struct proc_table *t, struct proc_desctab *dt);
+/* An open descriptor of dt reaching handler of target, or -1. */
+int desc_find(const struct proc_desctab *dt, const struct proc *target, uint32_t handler);
 
 /*
  * Named services (service.c): handlers 1.. of a process, found by name

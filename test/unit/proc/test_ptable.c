@@ -165,6 +165,22 @@ static void test_descriptors(void)
 		CHECK_EQ(desc_resolve(&table, &guest, d, &t, &h), -SV_EBADDESC);
 		CHECK_EQ(desc_resolve(&table, &a->descs, d2, &t, &h), -SV_EBADDESC);
 
+		/* A sweep closes exactly the entries of dead processes; a live
+		 * target is found by desc_find. */
+		{
+			struct proc_desctab tmp = guest;
+			int dc = desc_open(&tmp, c, 0);
+
+			CHECK(dc >= 0);
+			CHECK_EQ(desc_find(&tmp, c, 0), dc);
+			CHECK_EQ(desc_sweep(&table, &tmp), 1);
+			CHECK_EQ(desc_resolve(&table, &tmp, d, &t, &h), -SV_EBADDESC);
+			CHECK_EQ(desc_close(&tmp, d), -SV_EBADDESC); /* already closed */
+			CHECK_EQ(desc_resolve(&table, &tmp, dc, &t, &h), 0);
+			CHECK_EQ(desc_sweep(&table, &tmp), 0);
+			CHECK_EQ(desc_find(&tmp, c, 1), -1);
+		}
+
 		/* A stale entry still occupies its index until closed, and
 		 * closing moves the entry's generation on: the old number
 		 * never reaches the entry's next target. */
