@@ -41,7 +41,6 @@ static struct tss64 tss __aligned(16);
 static struct idt_gate idt[256] __aligned(16);
 static uint8_t ist_stack[3][16384] __aligned(16);
 
-extern void (*const isr_stubs[32])(void);
 
 void idt_set_gate(unsigned int vector, void (*stub)(void), unsigned int dpl, unsigned int ist)
 {

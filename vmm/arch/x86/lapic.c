@@ -1,5 +1,5 @@
 /*
- * Local APIC access for the process time budget (core/proc_timer.c).  The
+ * Local APIC access for the process time budget (proc/proc_timer.c).  The
  * guest owns the LAPIC; the VMM borrows its timer only while a process
  * runs and gives it back as it found it.  The register page is mapped
  * uncached (SDM 3A 10.4.1: APIC registers must be UC).

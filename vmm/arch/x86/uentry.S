@@ -78,7 +78,7 @@ isr_syscall:
 	 * Interrupt vectors 32..255, 16 bytes apart from isr_irq_base, so
 	 * that C can find each one.  They reach the VMM only while a process
 	 * runs with interrupts on: the budget timer, and rarely one of the
-	 * guest's, which is handed back to it (core/irq.c).
+	 * guest's, which is handed back to it (guest/irq.c).
 	 */
 	.balign 16
 	.globl isr_irq_base

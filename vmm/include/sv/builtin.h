@@ -1,4 +1,4 @@
-/* Built-in processes (core/builtin.c). */
+/* Built-in processes (proc/builtin.c). */
 #ifndef SV_BUILTIN_H
 #define SV_BUILTIN_H
 

@@ -1,4 +1,4 @@
-/* The VMM command line (core/cmdline.c). */
+/* The VMM command line (boot/cmdline.c). */
 #ifndef SV_CMDLINE_H
 #define SV_CMDLINE_H
 

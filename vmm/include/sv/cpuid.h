@@ -1,4 +1,4 @@
-/* The guest's CPUID (core/cpuid.c). */
+/* The guest's CPUID (guest/cpuid.c). */
 #ifndef SV_CPUID_H
 #define SV_CPUID_H
 

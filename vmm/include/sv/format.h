@@ -1,4 +1,4 @@
-/* printf-style formatting without libc (core/format.c). */
+/* printf-style formatting without libc (lib/format.c). */
 #ifndef SV_FORMAT_H
 #define SV_FORMAT_H
 

@@ -1,4 +1,4 @@
-/* Preparing the guest OS for its first entry (core/guest_start.c). */
+/* Preparing the guest OS for its first entry (boot/guest_start.c). */
 #ifndef SV_GUEST_H
 #define SV_GUEST_H
 

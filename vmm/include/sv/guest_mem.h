@@ -1,6 +1,6 @@
 /*
  * Access to the calling guest's memory by guest-virtual address
- * (core/guest_mem.c).  Every pointer a guest hands the VMM goes through
+ * (mm/guest_mem.c).  Every pointer a guest hands the VMM goes through
  * here: the VMM walks the guest's own page tables, honours user/supervisor
  * for ring-3 callers and read-only pages for writes, and fails cleanly on
  * anything not present or not guest RAM.  Portable: unit tests run it

@@ -1,5 +1,5 @@
 /*
- * Hypercall registry and dispatch (core/hypercall.c).  A hypercall is a
+ * Hypercall registry and dispatch (hc/hypercall.c).  A hypercall is a
  * struct hc_def placed in the .hypercalls section with HYPERCALL(); the
  * number is its position there plus one, and guests find it by name.
  */
@@ -30,7 +30,10 @@ struct hc_def {
 /* Dispatches the call in v->regs; returns the value for RAX. */
 int64_t hc_dispatch(struct sv_vcpu *v, const struct sv_vcpu_ops *ops);
 
-/* Guest-physical access limited to the guest's usable RAM (core/guest_start.c). */
+/* The process family's state: the guest's descriptor table, the audit ring. */
+void hc_process_init(void);
+
+/* Guest-physical access limited to the guest's usable RAM (boot/guest_start.c). */
 extern const struct gm_phys guest_phys;
 
 #endif

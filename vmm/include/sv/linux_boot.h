@@ -1,7 +1,7 @@
 /*
  * The Linux x86 boot protocol, 32-bit entry (Documentation/arch/x86/boot.rst):
  * checking a bzImage's setup header, choosing where kernel and initrd go,
- * and filling boot_params ("the zero page").  Portable; core/guest_start.c
+ * and filling boot_params ("the zero page").  Portable; boot/guest_start.c
  * does the copying.
  */
 #ifndef SV_LINUX_BOOT_H

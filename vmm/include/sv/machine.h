@@ -1,4 +1,4 @@
-/* Whole-machine actions (core/machine.c). */
+/* Whole-machine actions (guest/machine.c). */
 #ifndef SV_MACHINE_H
 #define SV_MACHINE_H
 

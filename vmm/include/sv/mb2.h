@@ -1,4 +1,4 @@
-/* Multiboot2 boot information, checked and copied out (core/mb2.c). */
+/* Multiboot2 boot information, checked and copied out (boot/mb2.c). */
 #ifndef SV_MB2_H
 #define SV_MB2_H
 

@@ -1,5 +1,5 @@
 /*
- * Memory-map arithmetic (core/memmap.c): normalizing the firmware's map,
+ * Memory-map arithmetic (boot/memmap.c): normalizing the firmware's map,
  * choosing where the VMM pool goes, and the map the guest gets.  Portable:
  * the host unit tests run it over recorded and hostile maps.
  */

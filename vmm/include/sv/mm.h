@@ -26,7 +26,7 @@ static inline uint64_t virt_to_phys(const void *va)
 	return v >= KERNEL_BASE ? v - KERNEL_BASE : v - DIRECT_MAP_BASE;
 }
 
-/* Physical page allocator over the VMM pool (core/palloc.c). */
+/* Physical page allocator over the VMM pool (mm/palloc.c). */
 void palloc_init(uint64_t base, uint64_t npages);
 /* n contiguous zeroed pages, aligned to align pages; 0 when exhausted. */
 uint64_t palloc_pages(uint64_t n, uint64_t align);
@@ -43,7 +43,7 @@ void pfree_pages(uint64_t pa, uint64_t n);
 uint64_t palloc_free_count(void);
 uint64_t palloc_total(void);
 
-/* Where the VMM lives (core/main.c fills it at boot). */
+/* Where the VMM lives (boot/main.c fills it at boot). */
 struct vmm_layout {
 	uint64_t image_start, image_end; /* 2 MiB-aligned, hidden */
 	uint64_t pool_start, pool_end;   /* 2 MiB-aligned, hidden */

@@ -1,5 +1,5 @@
 /*
- * Building the guest's identity map for nested paging (core/nested_map.c).
+ * Building the guest's identity map for nested paging (mm/nested_map.c).
  * AMD NPT and Intel EPT share the 4-level radix layout but not the entry
  * bits, so the backend passes its entry encoders and this file does the
  * planning: largest pages where possible, and the VMM's hidden ranges

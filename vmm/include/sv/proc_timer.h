@@ -1,4 +1,4 @@
-/* The process time budget (core/proc_timer.c). */
+/* The process time budget (proc/proc_timer.c). */
 #ifndef SV_PROC_TIMER_H
 #define SV_PROC_TIMER_H
 

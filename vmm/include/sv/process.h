@@ -1,5 +1,5 @@
 /*
- * Processes, the VMM's side (core/process.c, core/syscall.c): creating a
+ * Processes, the VMM's side (proc/process.c, proc/syscall.c): creating a
  * process from ELF bytes in VMM memory, calling its handlers in ring 3,
  * and killing it.  The portable half (ELF rules, mapping plan, table,
  * descriptors, frames) is in vmm/proc.
@@ -61,7 +61,7 @@ unsigned int process_depth(void);
 /* Current process (innermost call), or NULL when the VMM runs for the guest. */
 struct proc *process_current(void);
 
-/* For the syscall layer (core/syscall.c). */
+/* For the syscall layer (proc/syscall.c). */
 struct trap_frame;
 void syscall_dispatch(struct trap_frame *f);
 /* Ends the innermost call with value; does not return. */
@@ -71,6 +71,10 @@ __noreturn void process_kill_current(int code, const char *fmt, ...) __printf(2,
 const struct uspace *process_uspace(const struct proc *p);
 bool process_handler_ok(const struct proc *p, uint64_t addr);
 bool process_in_guard(const struct proc *p, uint64_t addr);
+/* Saves the current process's user stack pointer on syscall entry. */
+void process_enter_syscall(uint64_t user_sp);
+/* After a nested call: ends the current call if its process died meanwhile. */
+void process_check_alive(void);
 /* Installs the syscall and ring-3 trap hooks. */
 void syscall_init(void);
 

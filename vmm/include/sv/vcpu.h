@@ -3,7 +3,7 @@
  * (AMD SVM in arch/x86/svm, Intel VMX in arch/x86/vmx).
  *
  * A backend owns its VMCB/VMCS; nothing outside its folder sees one.  It
- * turns every exit into a struct sv_exit, and common code (core/exit.c)
+ * turns every exit into a struct sv_exit, and common code (guest/exit.c)
  * handles that record without knowing which vendor produced it.  Exits the
  * backend can finish on its own (an EFER access that only matters because
  * of SVM's SVME bit, say) never reach common code.
@@ -124,7 +124,7 @@ struct sv_vcpu_ops {
 extern const struct sv_vcpu_ops svm_ops;
 extern const struct sv_vcpu_ops vmx_ops;
 
-/* Common exit handling (core/exit.c). Returns false when the guest is gone. */
+/* Common exit handling (guest/exit.c). Returns false when the guest is gone. */
 bool exit_handle(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const struct sv_exit *e);
 
 #endif

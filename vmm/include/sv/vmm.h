@@ -1,4 +1,4 @@
-/* Global VMM state and the run loop (core/main.c, core/run.c). */
+/* Global VMM state and the run loop (boot/main.c, guest/run.c). */
 #ifndef SV_VMM_H
 #define SV_VMM_H
 
@@ -6,6 +6,12 @@
 
 extern const struct sv_vcpu_ops *vmm_backend;
 extern struct sv_vcpu vmm_vcpu;
+
+/* The C entry point, called by boot/entry.S on the boot stack. */
+void vmm_main(uint32_t magic, uint32_t info_phys);
+
+/* Installs the interrupt hook: guest events and the budget timer (guest/irq.c). */
+void irq_init(void);
 
 __noreturn void vmm_run_guest(struct sv_guest_boot *boot, const struct sv_range *hidden,
 			      unsigned int nhidden);

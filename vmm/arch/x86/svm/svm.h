@@ -11,7 +11,7 @@ struct svm_vcpu {
 	uint64_t vmcb_pa;
 	uint64_t host_vmcb_pa; /* host state VMLOAD/VMSAVE handle (FS, GS, TR ...) */
 	uint64_t iopm_pa, msrpm_pa;
-	/* Guest events that reached the VMM meanwhile (core/irq.c). */
+	/* Guest events that reached the VMM meanwhile (guest/irq.c). */
 	bool nmi_pending;
 	uint64_t irq_pending[4];
 };
@@ -25,5 +25,14 @@ void svm_enter(uint64_t vmcb_pa, struct sv_gprs *gprs, uint64_t host_vmcb_pa);
 /* svm_msr.c: handles the MSRs only SVM needs hidden; false if not one of them. */
 bool svm_msr_exit(struct sv_vcpu *v, struct svm_vcpu *s, bool write);
 int svm_msrpm_init(uint8_t *msrpm);
+
+/* The struct sv_vcpu_ops entries (svm_init.c builds the table). */
+int svm_build_npt(uint64_t span, const struct sv_range *hidden, unsigned int nhidden, uint64_t sink);
+int svm_vcpu_init(struct sv_vcpu *v, const struct sv_guest_boot *boot);
+void svm_run(struct sv_vcpu *v, struct sv_exit *e);
+void svm_inject_exception(struct sv_vcpu *v, unsigned int vector, int64_t error_code);
+void svm_get_paging(struct sv_vcpu *v, struct sv_guest_paging *p);
+void svm_queue_event(struct sv_vcpu *v, unsigned int vector, bool nmi);
+void svm_host_irq_window(bool open);
 
 #endif

@@ -53,7 +53,6 @@ static void deliver_events(struct svm_vcpu *s)
 	}
 }
 
-void svm_queue_event(struct sv_vcpu *v, unsigned int vector, bool nmi);
 void svm_queue_event(struct sv_vcpu *v, unsigned int vector, bool nmi)
 {
 	struct svm_vcpu *s = v->vendor;
@@ -65,7 +64,6 @@ void svm_queue_event(struct sv_vcpu *v, unsigned int vector, bool nmi)
 }
 
 /* GIF gates host interrupts after #VMEXIT (APM 2 15.17). */
-void svm_host_irq_window(bool open);
 void svm_host_irq_window(bool open)
 {
 	if (open)
@@ -74,7 +72,6 @@ void svm_host_irq_window(bool open)
 		__asm__ volatile("clgi" ::: "memory");
 }
 
-void svm_run(struct sv_vcpu *v, struct sv_exit *e);
 void svm_run(struct sv_vcpu *v, struct sv_exit *e)
 {
 	struct svm_vcpu *s = v->vendor;
@@ -156,7 +153,6 @@ void svm_run(struct sv_vcpu *v, struct sv_exit *e)
 	}
 }
 
-void svm_inject_exception(struct sv_vcpu *v, unsigned int vector, int64_t error_code);
 void svm_inject_exception(struct sv_vcpu *v, unsigned int vector, int64_t error_code)
 {
 	struct svm_vcpu *s = v->vendor;
@@ -168,7 +164,6 @@ void svm_inject_exception(struct sv_vcpu *v, unsigned int vector, int64_t error_
 	s->vmcb->ctl.eventinj = ev;
 }
 
-void svm_get_paging(struct sv_vcpu *v, struct sv_guest_paging *p);
 void svm_get_paging(struct sv_vcpu *v, struct sv_guest_paging *p)
 {
 	struct svm_vcpu *s = v->vendor;

@@ -58,15 +58,6 @@ static int svm_enable(void)
 	return 0;
 }
 
-/* Declared in svm_vmcb.c, svm_exit.c and svm_npt.c. */
-int svm_vcpu_init(struct sv_vcpu *v, const struct sv_guest_boot *boot);
-void svm_run(struct sv_vcpu *v, struct sv_exit *e);
-void svm_inject_exception(struct sv_vcpu *v, unsigned int vector, int64_t error_code);
-void svm_get_paging(struct sv_vcpu *v, struct sv_guest_paging *p);
-int svm_build_npt(uint64_t span, const struct sv_range *hidden, unsigned int nhidden, uint64_t sink);
-void svm_queue_event(struct sv_vcpu *v, unsigned int vector, bool nmi);
-void svm_host_irq_window(bool open);
-
 const struct sv_vcpu_ops svm_ops = {
 	.name = "AMD SVM",
 	.id = 1,

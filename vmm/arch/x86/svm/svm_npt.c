@@ -21,7 +21,6 @@ static uint64_t npt_leaf(uint64_t pa, unsigned int level)
 	return pa | PTE_P | PTE_W | PTE_U | (level > 1 ? PTE_PS : 0);
 }
 
-int svm_build_npt(uint64_t span, const struct sv_range *hidden, unsigned int nhidden, uint64_t sink);
 int svm_build_npt(uint64_t span, const struct sv_range *hidden, unsigned int nhidden, uint64_t sink)
 {
 	struct cpuid_regs r;

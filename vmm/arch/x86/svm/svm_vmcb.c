@@ -25,7 +25,6 @@ static void flat(struct vmcb_seg *s, uint16_t sel, uint16_t attrib)
 	s->base = 0;
 }
 
-int svm_vcpu_init(struct sv_vcpu *v, const struct sv_guest_boot *boot);
 int svm_vcpu_init(struct sv_vcpu *v, const struct sv_guest_boot *boot)
 {
 	struct svm_vcpu *s = &svm_vcpu0;

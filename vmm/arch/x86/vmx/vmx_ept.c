@@ -1,6 +1,6 @@
 /*
  * EPT identity map (Intel SDM vol. 3C 29.3 "The extended page table
- * mechanism").  core/nested_map.c plans the map; this file only encodes
+ * mechanism").  mm/nested_map.c plans the map; this file only encodes
  * entries.  Leaves are write-back with "ignore PAT" clear, so the guest's
  * own PAT still makes its device mappings uncacheable (SDM 3C 29.3.7.2:
  * with EPT the guest's MTRRs are not consulted, EPT memory type and guest

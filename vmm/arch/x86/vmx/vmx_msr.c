@@ -1,6 +1,6 @@
 /*
  * The MSRs VMX must keep from the guest (SDM 3C 25.6.9 "MSR-bitmap
- * address").  CPUID hides VMX from the guest (core/cpuid.c), so the MSRs
+ * address").  CPUID hides VMX from the guest (guest/cpuid.c), so the MSRs
  * behave as on a CPU without VMX: the capability MSRs 0x480-0x493 do not
  * exist (#GP, by common code), and IA32_FEATURE_CONTROL reads as locked
  * with VMX and SENTER off, so a guest neither tries VMXON nor writes it.

@@ -36,6 +36,8 @@ extern void (*trap_irq_hook)(struct trap_frame *f);
 const char *trap_name(uint64_t vector);
 /* The TSS field the CPU loads RSP from when ring 3 traps. */
 uint64_t *tss_rsp0_slot(void);
+/* Exception stubs for vectors 0..31 (isr.S). */
+extern void (*const isr_stubs[32])(void);
 /* Interrupt stubs for vectors 32..255, 16 bytes apart (uentry.S). */
 extern char isr_irq_base[];
 extern void isr_syscall(void);

@@ -1,7 +1,7 @@
 /*
  * Layout of struct sv_gprs (sv/vcpu.h) for the assembly that switches to
  * a guest or a process, and the moves all of them share.  The order is
- * rax rbx rcx rdx rsi rdi rbp r8..r15; struct uregs (core/process.c)
+ * rax rbx rcx rdx rsi rdi rbp r8..r15; struct uregs (arch/uentry.h)
  * starts with the same fifteen.  vcpu.h pins the offsets with
  * _Static_assert.
  */

@@ -11,7 +11,7 @@
  * the guest's timer back with the time that passed
  * taken off (a deadline that passed meanwhile fires at once, as it would
  * have).  A guest interrupt that still gets through is handed back to the
- * guest (core/irq.c).
+ * guest (guest/irq.c).
  */
 #include <arch/cpu.h>
 #include <arch/lapic.h>

@@ -11,6 +11,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/desc.h>
+#include <arch/uentry.h>
 #include <arch/uspace.h>
 #include <sv/console.h>
 #include <sv/format.h>
@@ -23,20 +24,6 @@
 #include <sv_config.h>
 
 #include "fsstring.h"
-
-struct uregs {
-	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-	uint64_t rip, cs, rflags, rsp, ss;
-};
-
-struct uctx {
-	uint64_t rsp;
-};
-
-int64_t uentry_enter(struct uctx *save, const struct uregs *r, uint64_t *rsp0);
-__noreturn void uentry_leave(struct uctx *save, int64_t value);
-uint64_t *tss_rsp0_slot(void);
 
 /* Hardware state of each slot's process (proc->arch points here). */
 struct proc_arch {
@@ -365,14 +352,12 @@ void process_kill_current(int code, const char *fmt, ...)
 }
 
 /* Saved user stack pointer of the current process, for nested frames. */
-void process_enter_syscall(uint64_t user_sp);
 void process_enter_syscall(uint64_t user_sp)
 {
 	calls[depth - 1].a->user_sp = user_sp;
 }
 
 /* After a nested call: a current process that died meanwhile cannot go on. */
-void process_check_alive(void);
 void process_check_alive(void)
 {
 	struct call_rec *c = &calls[depth - 1];

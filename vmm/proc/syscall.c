@@ -17,9 +17,6 @@
 
 #include "fsstring.h"
 
-void process_enter_syscall(uint64_t user_sp);
-void process_check_alive(void);
-
 static uint8_t bounce[PROC_MAX_DEPTH][PROC_MSG_MAX_BYTES];
 
 static uint64_t arg(const struct trap_frame *f, const struct proc *p, int i)

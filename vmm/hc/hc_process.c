@@ -29,7 +29,6 @@ static uint64_t audit_seq;
 static uint64_t boot_tsc;
 static uint8_t msg_bounce[PROC_MSG_MAX_BYTES];
 
-void hc_process_init(void);
 void hc_process_init(void)
 {
 	desctab_init(&guest_descs);

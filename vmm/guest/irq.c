@@ -27,7 +27,6 @@ static void irq_dispatch(struct trap_frame *f)
 	vmm_backend->queue_event(&vmm_vcpu, (unsigned int)f->vector, f->vector == 2);
 }
 
-void irq_init(void);
 void irq_init(void)
 {
 	trap_irq_hook = irq_dispatch;

@@ -9,6 +9,7 @@
 #include <sv/cmdline.h>
 #include <sv/console.h>
 #include <sv/guest.h>
+#include <sv/hypercall.h>
 #include <sv/builtin.h>
 #include <sv/memmap.h>
 #include <sv/mm.h>
@@ -106,9 +107,6 @@ static void setup_memory(void)
 		  (unsigned long)(pool_size >> 20));
 }
 
-void irq_init(void);
-void hc_process_init(void);
-
 /* The process subsystem and the built-in processes started at boot. */
 static void start_processes(void)
 {
@@ -150,7 +148,6 @@ static const struct sv_vcpu_ops *pick_backend(void)
 	return NULL;
 }
 
-void vmm_main(uint32_t magic, uint32_t info_phys);
 void vmm_main(uint32_t magic, uint32_t info_phys)
 {
 	console_init(console_parse_port(SV_DEFAULT_CONSOLE, strlen(SV_DEFAULT_CONSOLE)));
