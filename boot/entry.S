@@ -184,5 +184,10 @@ boot_pd: .skip 4096 * 4
 	.bss
 	.balign 16
 	.globl boot_stack, boot_stack_top
+	/*
+	 * 64 KiB-aligned: its first word points to the boot CPU's struct
+	 * sv_cpu, which this_cpu() finds by masking RSP (sv/cpu.h).
+	 */
+	.balign 65536
 boot_stack: .skip 65536
 boot_stack_top:

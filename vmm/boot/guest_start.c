@@ -83,21 +83,14 @@ int guest_prepare(const struct mb2_boot *mb, const struct mem_range *map, unsign
 			  (unsigned long)plan.initrd_addr);
 	}
 
-	/*
-	 * Sealvisor virtualizes the boot CPU only.  Other CPUs started by the
-	 * guest (INIT/SIPI through the LAPIC) would run outside nested paging
-	 * and could read the VMM's memory, so the guest is told not to start
-	 * them.
-	 */
-	static char cmdline[MB2_MAX_CMDLINE + 8];
+	/* The guest's command line goes to it as the boot loader gave it. */
+	static char cmdline[MB2_MAX_CMDLINE + 1];
 	size_t clen = strlen(km->cmdline);
-	if (clen + sizeof(" nosmp") > sizeof(cmdline)) {
+	if (clen + 1 > sizeof(cmdline)) {
 		sv_printf("ERROR: kernel command line too long\n");
 		return -SV_E2BIG;
 	}
-	memcpy(cmdline, km->cmdline, clen);
-	memcpy(cmdline + clen, " nosmp", sizeof(" nosmp"));
-	clen += sizeof(" nosmp") - 1;
+	memcpy(cmdline, km->cmdline, clen + 1);
 	uint8_t *zp = phys_to_virt(GUEST_BOOT_PARAMS_ADDR);
 	if ((rc = linux_boot_params(zp, kimg, &k, &plan, clen, guest_map, guest_map_n, &why))) {
 		sv_printf("ERROR: %s\n", why);
@@ -107,7 +100,6 @@ int guest_prepare(const struct mb2_boot *mb, const struct mem_range *map, unsign
 	memmove(phys_to_virt(plan.load_addr), kimg + k.pm_offset, k.pm_size);
 	memcpy(phys_to_virt(GUEST_CMDLINE_ADDR), cmdline, clen + 1);
 	sv_printf("kernel at %lx, command line: %s\n", (unsigned long)plan.load_addr, cmdline);
-	sv_printf("one CPU is virtualized: the guest gets 'nosmp' so that no CPU runs outside Sealvisor\n");
 
 	uint64_t *gdt = phys_to_virt(GUEST_GDT_ADDR);
 	gdt[0] = 0;

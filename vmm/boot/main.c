@@ -6,9 +6,12 @@
  */
 #include <arch/cpu.h>
 #include <arch/desc.h>
+#include <arch/lapic.h>
 #include <sv/cmdline.h>
 #include <sv/console.h>
+#include <sv/cpu.h>
 #include <sv/guest.h>
+#include <sv/linux_boot.h>
 #include <sv/hypercall.h>
 #include <sv/builtin.h>
 #include <sv/memmap.h>
@@ -26,7 +29,6 @@ extern char _vmm_phys_start[], _vmm_phys_end[];
 
 struct vmm_layout vmm_layout;
 const struct sv_vcpu_ops *vmm_backend;
-struct sv_vcpu vmm_vcpu;
 
 static struct mb2_boot mb;
 static struct mem_range map[MEMMAP_MAX];
@@ -42,29 +44,6 @@ static __noreturn void stop(const char *why)
 	sv_printf("FATAL: %s\n", why);
 	sv_printf("Sealvisor cannot continue; this CPU is halted.\n");
 	cpu_halt_forever();
-}
-
-static void cpu_setup(void)
-{
-	struct cpuid_regs r;
-	uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
-
-	cpuid_count(1, 0, &r);
-	if (r.ecx & (1u << 26))
-		cr4 |= 1ULL << 18; /* OSXSAVE: lets the VMM execute a guest's XSETBV */
-	/*
-	 * SMEP/SMAP: the VMM never executes or touches user pages through
-	 * their user addresses (it copies through the direct map), so any
-	 * attempt is a bug or an attack and faults.
-	 */
-	cpuid_count(7, 0, &r);
-	if (r.ebx & (1u << 7))
-		cr4 |= CR4_SMEP;
-	if (r.ebx & (1u << 20))
-		cr4 |= CR4_SMAP;
-	write_cr4(cr4);
-	/* The VMM never uses x87/SSE itself; keep CR0 as the guest-friendly default. */
-	write_cr0((read_cr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
 }
 
 static void setup_memory(void)
@@ -114,7 +93,6 @@ static void start_processes(void)
 
 	irq_init();
 	syscall_init();
-	proc_timer_init();
 	process_init();
 	hc_process_init();
 	int key = -1;
@@ -150,10 +128,15 @@ static const struct sv_vcpu_ops *pick_backend(void)
 
 void vmm_main(uint32_t magic, uint32_t info_phys)
 {
+	struct cpuid_regs r;
+
+	/* The boot CPU's struct first: locks and this_cpu() need it. */
+	cpuid_count(1, 0, &r);
+	percpu_init_bsp(r.ebx >> 24);
 	console_init(console_parse_port(SV_DEFAULT_CONSOLE, strlen(SV_DEFAULT_CONSOLE)));
 	sv_printf("Sealvisor %s: thin hypervisor for signed processes\n", SV_VERSION);
 	desc_init();
-	cpu_setup();
+	cpu_setup_features();
 
 	if (magic != MB2_BOOTLOADER_MAGIC)
 		stop("not started by a multiboot2 boot loader (bad magic in EAX)");
@@ -180,14 +163,36 @@ void vmm_main(uint32_t magic, uint32_t info_phys)
 	sv_printf("virtualization: %s\n", vmm_backend->name);
 	if (vmm_backend->enable())
 		stop("could not enable hardware virtualization");
-	start_processes();
+	if (lapic_init())
+		stop("the boot CPU's local APIC is disabled or cannot be mapped");
+	this_cpu()->apic_id = this_cpu()->vcpu.apic_id = lapic_id();
 
-	struct sv_range hidden[2] = {
+	/*
+	 * The AP trampoline page is hidden like the VMM's own memory, for
+	 * good: an AP that answers late must still find the VMM's code.
+	 */
+	struct sv_range avoid[MB2_MAX_MODULES + 2];
+	unsigned int na = 0;
+	avoid[na++] = (struct sv_range){ GUEST_BOOT_DATA_START, GUEST_BOOT_DATA_END - GUEST_BOOT_DATA_START };
+	avoid[na++] = (struct sv_range){ mb.info_start, mb.info_end - mb.info_start };
+	for (unsigned int i = 0; i < mb.nmods; i++)
+		avoid[na++] = (struct sv_range){ mb.mods[i].start, mb.mods[i].end - mb.mods[i].start };
+	uint64_t tramp = smp_pick_trampoline(map, map_n, avoid, na);
+
+	struct sv_range hidden[3] = {
 		{ vmm_layout.image_start, vmm_layout.image_end - vmm_layout.image_start },
 		{ vmm_layout.pool_start, vmm_layout.pool_end - vmm_layout.pool_start },
+		{ tramp, tramp ? PAGE_SIZE : 0 },
 	};
+	unsigned int nhidden = tramp ? 3 : 2;
+	if (vmm_build_nested(hidden, nhidden))
+		stop("could not build the nested page tables");
+	proc_timer_init(); /* calibrates the TSC, which the AP start-up waits with */
+	smp_start(&mb, tramp);
+	start_processes();
+
 	struct sv_guest_boot boot = { 0 };
-	if (guest_prepare(&mb, map, map_n, hidden, 2, &boot) < 0)
+	if (guest_prepare(&mb, map, map_n, hidden, nhidden, &boot) < 0)
 		stop("no guest to run");
-	vmm_run_guest(&boot, hidden, 2);
+	vmm_run_guest(&boot);
 }

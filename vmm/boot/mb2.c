@@ -13,6 +13,8 @@
 #define TAG_CMDLINE 1
 #define TAG_MODULE 3
 #define TAG_MMAP 6
+#define TAG_ACPI_OLD 14
+#define TAG_ACPI_NEW 15
 
 static uint32_t rd32(const uint8_t *p)
 {
@@ -39,6 +41,21 @@ static int copy_str(char *dst, const uint8_t *src, size_t avail)
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 	return 0;
+}
+
+/*
+ * Keeps the first copy of the RSDP that the loader passed, bounded by the
+ * tag and by the buffer; whether it is a valid RSDP is for the ACPI code
+ * (acpi_rsdp_check) to say, so an odd tag does not stop the boot.
+ */
+static void copy_rsdp(struct mb2_acpi_rsdp *dst, const uint8_t *body, size_t blen)
+{
+	if (dst->present)
+		return;
+	dst->present = true;
+	dst->tag_len = blen > UINT32_MAX ? UINT32_MAX : (uint32_t)blen;
+	dst->len = (uint32_t)MIN(blen, sizeof(dst->bytes));
+	memcpy(dst->bytes, body, dst->len);
 }
 
 static int fail(struct mb2_boot *out, const char *why)
@@ -114,6 +131,12 @@ int mb2_parse(const uint8_t *info, size_t size, uint64_t info_phys, struct mb2_b
 			}
 			break;
 		}
+		case TAG_ACPI_OLD:
+			copy_rsdp(&out->acpi_old, body, blen);
+			break;
+		case TAG_ACPI_NEW:
+			copy_rsdp(&out->acpi_new, body, blen);
+			break;
 		default:
 			break;
 		}

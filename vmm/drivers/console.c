@@ -6,6 +6,7 @@
  */
 #include <arch/cpu.h>
 #include <sv/console.h>
+#include <sv/lock.h>
 #include <sv/format.h>
 
 #include <sv_config.h>
@@ -102,8 +103,12 @@ static void emit(char c)
 	log_putc(c);
 }
 
+/* One CPU's write at a time, so lines from different CPUs do not mix. */
+static struct rlock console_lock = RLOCK_INIT;
+
 void console_write_tagged(const char *tag, const char *s, size_t n)
 {
+	rlock_take(&console_lock);
 	for (size_t i = 0; i < n; i++) {
 		if (at_line_start) {
 			for (const char *p = CONSOLE_PREFIX; *p; p++)
@@ -116,6 +121,7 @@ void console_write_tagged(const char *tag, const char *s, size_t n)
 		if (s[i] == '\n')
 			at_line_start = true;
 	}
+	rlock_drop(&console_lock);
 }
 
 void sv_vprintf(const char *fmt, va_list ap)
@@ -141,8 +147,10 @@ void sv_printf(const char *fmt, ...)
 
 size_t log_read(uint64_t from, char *buf, size_t len)
 {
-	uint64_t oldest = log_written > LOG_RING_SIZE ? log_written - LOG_RING_SIZE : 0;
 	size_t n = 0;
+
+	rlock_take(&console_lock);
+	uint64_t oldest = log_written > LOG_RING_SIZE ? log_written - LOG_RING_SIZE : 0;
 
 	if (from < oldest)
 		from = oldest;
@@ -150,6 +158,7 @@ size_t log_read(uint64_t from, char *buf, size_t len)
 		buf[n++] = log_ring[from % LOG_RING_SIZE];
 		from++;
 	}
+	rlock_drop(&console_lock);
 	return n;
 }
 

@@ -6,6 +6,7 @@
  * the worst outcome of guest input is an exception injected into the guest.
  */
 #include <arch/cpu.h>
+#include <sv/apic.h>
 #include <sv/console.h>
 #include <sv/cpuid.h>
 #include <sv/hypercall.h>
@@ -54,8 +55,11 @@ bool exit_handle(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const struct 
 		skip(v, e);
 		return true;
 	}
-	case SV_EXIT_RDMSR:
 	case SV_EXIT_WRMSR:
+		if (apic_wrmsr_exit(ops, v, e))
+			return true;
+		/* fall through */
+	case SV_EXIT_RDMSR:
 		/* Only MSRs we chose to hide get here: they do not exist. */
 		ops->inject_exception(v, VEC_GP, 0);
 		return true;
@@ -80,16 +84,23 @@ bool exit_handle(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const struct 
 		return true;
 	}
 	case SV_EXIT_SHUTDOWN:
-		sv_printf("guest shut down (triple fault) at RIP %lx: resetting the machine\n",
-			  (unsigned long)v->rip);
+		sv_printf("cpu %u: guest shut down (triple fault) at RIP %lx: resetting the machine\n",
+			  v->cpu, (unsigned long)v->rip);
 		machine_reset();
 		return false;
 	case SV_EXIT_INIT:
-		/* One vCPU passed through: INIT to it means the guest wants a reset. */
-		sv_printf("guest sent INIT: resetting the machine\n");
-		machine_reset();
-		return false;
+		return apic_init_exit(ops, v);
 	case SV_EXIT_SIPI:
+		/* VMX: a SIPI to a vCPU in wait-for-SIPI (SDM 3C 26.6.2 / 28.2). */
+		if (v->wait_sipi) {
+			ops->vcpu_sipi(v, (uint8_t)e->sipi.vector);
+			v->sipis++;
+		}
+		return true;
+	case SV_EXIT_APIC:
+		return apic_access_exit(ops, v, e);
+	case SV_EXIT_NMI:
+		/* Handled on the way out of the guest (guest/irq.c); the mailbox is next. */
 		return true;
 	case SV_EXIT_NPF:
 		sv_printf("guest touched unmapped physical address %lx (%s) at RIP %lx; stopping it\n",

@@ -8,7 +8,9 @@
  */
 #include <arch/desc.h>
 #include <arch/lapic.h>
+#include <sv/apic.h>
 #include <sv/console.h>
+#include <sv/cpu.h>
 #include <sv/proc_timer.h>
 #include <sv/vmm.h>
 
@@ -24,7 +26,12 @@ static void irq_dispatch(struct trap_frame *f)
 	 */
 	if (f->vector == (lapic_read(LAPIC_SVR) & 0xff))
 		return;
-	vmm_backend->queue_event(&vmm_vcpu, (unsigned int)f->vector, f->vector == 2);
+	struct sv_cpu *c = this_cpu();
+	/* An NMI may be the VMM's own kick (guest/apic.c): its message is in the mailbox. */
+	if (f->vector == 2 && apic_nmi_is_kick(c))
+		return;
+	if (c->vcpu.vendor)
+		vmm_backend->queue_event(&c->vcpu, (unsigned int)f->vector, f->vector == 2);
 }
 
 void irq_init(void)

@@ -2,7 +2,9 @@
  * The guest's life: nested paging, the first entry, and the exit loop.
  * Also the stats hypercall, which reports what this loop counted.
  */
+#include <sv/apic.h>
 #include <sv/console.h>
+#include <sv/cpu.h>
 #include <sv/hypercall.h>
 #include <sv/mm.h>
 #include <sv/proc_timer.h>
@@ -12,10 +14,9 @@
 
 #include "fsstring.h"
 
-void vmm_run_guest(struct sv_guest_boot *boot, const struct sv_range *hidden, unsigned int nhidden)
+int vmm_build_nested(const struct sv_range *hidden, unsigned int nhidden)
 {
 	const struct sv_vcpu_ops *ops = vmm_backend;
-	struct sv_vcpu *v = &vmm_vcpu;
 	/*
 	 * Identity-map the whole physical address space the CPU can address
 	 * (CPUID 0x80000008), so that no guest access, RAM or device, ever
@@ -38,23 +39,53 @@ void vmm_run_guest(struct sv_guest_boot *boot, const struct sv_range *hidden, un
 	if (!gb && span > (1ULL << 40))
 		span = 1ULL << 40;
 	span = MAX(span, ALIGN_UP(vmm_layout.max_phys, 1ULL << 30));
-	if (ops->build_npt(span, hidden, nhidden, vmm_layout.sink_page)) {
-		sv_printf("FATAL: out of pool memory for the nested page tables\n");
-		cpu_halt_forever();
+	if (ops->build_npt(span, hidden, nhidden, vmm_layout.sink_page))
+		return -SV_ENOMEM;
+	/*
+	 * The shared tables are complete now and never change again: no CPU
+	 * runs the guest yet, so no TLB can hold an older entry, and nothing
+	 * after boot edits them (so no flush IPIs are ever needed).
+	 */
+	int rc = apic_trap_init(ops);
+	if (rc) {
+		sv_printf("FATAL: cannot trap the guest's xAPIC page for INIT/SIPI (%s)\n", sv_strerror(rc));
+		return rc;
 	}
-	if (ops->vcpu_init(v, boot)) {
-		sv_printf("FATAL: could not set up the virtual CPU\n");
-		cpu_halt_forever();
-	}
-	sv_printf("starting the guest at %x\n", boot->eip);
+	return 0;
+}
+
+void vcpu_loop(struct sv_cpu *c)
+{
+	const struct sv_vcpu_ops *ops = vmm_backend;
+	struct sv_vcpu *v = &c->vcpu;
+
+	__atomic_store_n(&c->state, CPU_GUEST, __ATOMIC_SEQ_CST);
 	for (;;) {
+		apic_mailbox(ops, c);
+		if (v->wait_sipi && !ops->hw_sipi) {
+			/* SVM: the INIT state has no hardware form; wait here for the SIPI. */
+			cpu_relax();
+			continue;
+		}
 		struct sv_exit e = { 0 };
 		ops->run(v, &e);
 		if (!exit_handle(ops, v, &e))
 			break;
 	}
-	sv_printf("the guest has stopped; Sealvisor halts this CPU\n");
+	sv_printf("cpu %u: the guest has stopped on this CPU; Sealvisor halts it\n", c->index);
 	cpu_halt_forever();
+}
+
+void vmm_run_guest(struct sv_guest_boot *boot)
+{
+	struct sv_cpu *c = this_cpu();
+
+	if (vmm_backend->vcpu_init(&c->vcpu, boot)) {
+		sv_printf("FATAL: could not set up the virtual CPU\n");
+		cpu_halt_forever();
+	}
+	sv_printf("starting the guest at %x\n", boot->eip);
+	vcpu_loop(c);
 }
 
 static int64_t hc_stats(struct hc_call *c)
@@ -70,15 +101,52 @@ static int64_t hc_stats(struct hc_call *c)
 	s.pool_end = vmm_layout.pool_end;
 	s.pool_pages_free = palloc_free_count();
 	s.pool_pages_total = palloc_total();
-	s.exits_total = c->vcpu->exits_total;
+	for (unsigned int i = 0; i < cpu_count; i++) {
+		const struct sv_vcpu *v = &cpus[i]->vcpu;
+		s.exits_total += v->exits_total;
+		for (unsigned int j = 0; j < SV_EXIT_COUNT && j < SV_STATS_EXIT_REASONS; j++)
+			s.exits[j] += v->exits[j];
+		if (cpus[i]->state == CPU_GUEST || cpus[i]->state == CPU_READY)
+			s.cpus_running++;
+		else
+			s.cpus_held++;
+	}
+	s.cpus = cpu_count;
 	s.tsc_hz_estimate = proc_timer_tsc_hz();
 	s.log_total = log_total();
 	s.log_ring_size = LOG_RING_SIZE;
-	for (unsigned int i = 0; i < SV_EXIT_COUNT && i < SV_STATS_EXIT_REASONS; i++)
-		s.exits[i] = c->vcpu->exits[i];
-	if (c->arg[1] < sizeof(s))
+	/* Tools built before the CPU fields get the part they know. */
+	size_t n = sizeof(s);
+	if (c->arg[1] < __builtin_offsetof(struct sv_stats, cpus))
 		return -SV_ERANGE;
-	int rc = gm_copy_to(c->phys, &c->paging, c->arg[0], &s, sizeof(s));
-	return rc ? rc : (int64_t)sizeof(s);
+	if (c->arg[1] < n)
+		n = __builtin_offsetof(struct sv_stats, cpus);
+	int rc = gm_copy_to(c->phys, &c->paging, c->arg[0], &s, n);
+	return rc ? rc : (int64_t)n;
 }
 HYPERCALL(stats, SV_HC_STATS, hc_stats);
+
+static int64_t hc_cpustat(struct hc_call *c)
+{
+	struct sv_cpu_stats s;
+	uint64_t i = c->arg[0];
+
+	if (i >= cpu_count)
+		return -SV_ENOENT;
+	if (c->arg[2] < sizeof(s))
+		return -SV_ERANGE;
+	const struct sv_cpu *cpu = cpus[i];
+	memset(&s, 0, sizeof(s));
+	s.size = sizeof(s);
+	s.index = cpu->index;
+	s.apic_id = cpu->apic_id;
+	s.state = (uint32_t)cpu->state;
+	s.sipis = cpu->vcpu.sipis;
+	s.exits_total = cpu->vcpu.exits_total;
+	for (unsigned int j = 0; j < SV_EXIT_COUNT && j < SV_STATS_EXIT_REASONS; j++)
+		s.exits[j] = cpu->vcpu.exits[j];
+	s.caller = c->vcpu->cpu == cpu->index;
+	int rc = gm_copy_to(c->phys, &c->paging, c->arg[1], &s, sizeof(s));
+	return rc ? rc : (int64_t)sizeof(s);
+}
+HYPERCALL(cpustat, SV_HC_CPUSTAT, hc_cpustat);

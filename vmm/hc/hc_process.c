@@ -10,6 +10,7 @@
 #include <arch/cpu.h>
 #include <sv/builtin.h>
 #include <sv/console.h>
+#include <sv/cpu.h>
 #include <sv/format.h>
 #include <sv/hypercall.h>
 #include <sv/mm.h>
@@ -27,7 +28,8 @@ static struct proc_desctab guest_descs;
 static struct sv_audit_entry audit[AUDIT_RING];
 static uint64_t audit_seq;
 static uint64_t boot_tsc;
-static uint8_t msg_bounce[PROC_MSG_MAX_BYTES];
+/* msgsendbuf's copies, one per CPU: vmm_lock is dropped while the handler runs. */
+static uint8_t *msg_bounce_area[SV_MAX_CPUS];
 
 void hc_process_init(void)
 {
@@ -191,7 +193,14 @@ static int64_t hc_msgsendbuf(struct hc_call *c)
 		if (total > PROC_MSG_MAX_BYTES)
 			return -SV_E2BIG;
 	}
-	uint8_t *b = msg_bounce;
+	uint8_t **slot = &msg_bounce_area[cpu_index()];
+	if (!*slot) {
+		uint64_t pa = palloc_pages(PROC_MSG_MAX_BYTES / PAGE_SIZE, 1);
+		if (!pa)
+			return -SV_ENOMEM;
+		*slot = phys_to_virt(pa);
+	}
+	uint8_t *b = *slot;
 	for (uint64_t i = 0; i < n; i++) {
 		kb[i] = (struct kbuf){ b, mb[i].len, mb[i].rw };
 		if ((rc = gm_copy_from(c->phys, &c->paging, b, mb[i].base, mb[i].len)))

@@ -6,6 +6,7 @@
  */
 #include <sv/console.h>
 #include <sv/hypercall.h>
+#include <sv/lock.h>
 
 #include <sv_config.h>
 
@@ -61,5 +62,9 @@ int64_t hc_dispatch(struct sv_vcpu *v, const struct sv_vcpu_ops *ops)
 		return hc_get_number(&c);
 	if (nr > hc_count())
 		return -SV_ENOSYS;
-	return __hypercalls_start[nr - 1].fn(&c);
+	/* Hypercalls share the process and audit state: one CPU at a time (sv/lock.h). */
+	rlock_take(&vmm_lock);
+	int64_t r = __hypercalls_start[nr - 1].fn(&c);
+	rlock_drop(&vmm_lock);
+	return r;
 }

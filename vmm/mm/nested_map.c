@@ -65,3 +65,33 @@ int nested_map_build(const struct nested_format *f, uint64_t span, const struct 
 	*root = pa;
 	return 0;
 }
+
+/* Bit 7 marks a large page in NPT and EPT entries alike; bits 12-51 the address. */
+#define ENTRY_LARGE (1ULL << 7)
+#define ENTRY_ADDR 0x000ffffffffff000ULL
+
+int nested_map_trap(const struct nested_format *f, uint64_t root, uint64_t gpa)
+{
+	uint64_t *t = phys_to_virt(root);
+
+	for (unsigned int lvl = 4; lvl > 1; lvl--) {
+		unsigned int shift = 12 + 9 * (lvl - 1);
+		uint64_t *e = &t[(gpa >> shift) & 511];
+		if (*e == 0)
+			return -SV_EINVAL; /* outside the map */
+		if (*e & ENTRY_LARGE) {
+			/* Split: a table of the next level mapping the same span. */
+			uint64_t pa = palloc_page();
+			if (!pa)
+				return -SV_ENOMEM;
+			uint64_t *n = phys_to_virt(pa);
+			uint64_t sub = 1ULL << (shift - 9);
+			for (unsigned int i = 0; i < 512; i++)
+				n[i] = f->leaf((*e & ENTRY_ADDR & ~(sub * 512 - 1)) + i * sub, lvl - 1);
+			*e = f->table(pa);
+		}
+		t = phys_to_virt(*e & ENTRY_ADDR);
+	}
+	t[(gpa >> 12) & 511] = 0;
+	return 0;
+}

@@ -6,6 +6,7 @@
  * VMM's own, so it panics rather than corrupting the pool.
  */
 #include <sv/console.h>
+#include <sv/lock.h>
 #include <sv/mm.h>
 #include <sv/panic.h>
 
@@ -43,7 +44,10 @@ void palloc_init(uint64_t base, uint64_t npages)
 	memset(bitmap, 0, sizeof(bitmap));
 }
 
-uint64_t palloc_pages_raw(uint64_t n, uint64_t align)
+/* Every CPU allocates (AP start-up, processes, tables): one lock, never held long. */
+static struct spinlock pool_lock = SPINLOCK_INIT;
+
+static uint64_t alloc_locked(uint64_t n, uint64_t align)
 {
 	if (n == 0 || n > free_pages || align == 0)
 		return 0;
@@ -72,6 +76,14 @@ uint64_t palloc_pages_raw(uint64_t n, uint64_t align)
 	return 0;
 }
 
+uint64_t palloc_pages_raw(uint64_t n, uint64_t align)
+{
+	spin_lock(&pool_lock);
+	uint64_t pa = alloc_locked(n, align);
+	spin_unlock(&pool_lock);
+	return pa;
+}
+
 uint64_t palloc_pages(uint64_t n, uint64_t align)
 {
 	uint64_t pa = palloc_pages_raw(n, align);
@@ -88,6 +100,7 @@ void pfree_pages(uint64_t pa, uint64_t n)
 	uint64_t first = (pa - pool_base) / PAGE_SIZE;
 	if (first >= pool_pages || n > pool_pages - first)
 		panic("pfree_pages: %lx+%lu outside the pool", (unsigned long)pa, (unsigned long)n);
+	spin_lock(&pool_lock);
 	for (uint64_t i = first; i < first + n; i++) {
 		if (!used(i))
 			panic("pfree_pages: double free of %lx",
@@ -97,6 +110,7 @@ void pfree_pages(uint64_t pa, uint64_t n)
 	free_pages += n;
 	if (first < first_free)
 		first_free = first;
+	spin_unlock(&pool_lock);
 }
 
 uint64_t palloc_free_count(void)

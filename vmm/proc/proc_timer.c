@@ -16,6 +16,8 @@
 #include <arch/cpu.h>
 #include <arch/lapic.h>
 #include <sv/console.h>
+#include <sv/cpu.h>
+#include <sv/lock.h>
 #include <sv/process.h>
 #include <sv/proc_timer.h>
 #include <sv/vmm.h>
@@ -24,15 +26,42 @@
 
 static uint64_t tsc_hz, apic_hz;
 static bool usable;
-static unsigned int armed; /* nesting: only the outermost call arms */
-static uint64_t deadline_tsc;
 
-static struct {
-	uint8_t pic_mask1, pic_mask2;
+/*
+ * Each CPU borrows its own LAPIC's timer (the LAPIC is per CPU, so the
+ * same registers at the same address are a different timer on each).
+ */
+struct cpu_timer {
+	unsigned int armed; /* nesting: only the outermost call arms */
+	uint64_t deadline_tsc;
 	uint32_t lvt, tdcr, tmcct, tmict, tpr;
 	uint64_t tsc_deadline;
 	uint64_t at_tsc;
-} saved;
+};
+static struct cpu_timer timers[SV_MAX_CPUS];
+
+/*
+ * The 8259 PIC is one for the machine: the first CPU to start a call
+ * masks it, the last to end one gives the guest its masks back.
+ */
+static struct spinlock pic_lock = SPINLOCK_INIT;
+static unsigned int pic_users;
+static uint8_t pic_mask1, pic_mask2;
+
+static void pic_hold(bool on)
+{
+	spin_lock(&pic_lock);
+	if (on && pic_users++ == 0) {
+		pic_mask1 = inb(0x21);
+		pic_mask2 = inb(0xa1);
+		outb(0x21, 0xff);
+		outb(0xa1, 0xff);
+	} else if (!on && --pic_users == 0) {
+		outb(0xa1, pic_mask2);
+		outb(0x21, pic_mask1);
+	}
+	spin_unlock(&pic_lock);
+}
 
 void proc_timer_init(void)
 {
@@ -65,22 +94,31 @@ static void arm_ticks(uint64_t ticks)
 
 int proc_timer_start(uint64_t now_tsc)
 {
-	if (!usable || armed)
-		return usable ? (armed++, 0) : 0;
-	if (!lapic_as_at_boot()) {
-		sv_printf("the guest disabled or moved its LAPIC: no process can run with a time budget\n");
+	struct cpu_timer *t = &timers[cpu_index()];
+
+	if (!usable || t->armed)
+		return usable ? (t->armed++, 0) : 0;
+	/*
+	 * The guest owns the LAPIC: moved, disabled, or software-disabled
+	 * (SVR bit 8, as an AP's is until its OS enables it), the timer
+	 * cannot interrupt a looping process, so none may run.
+	 */
+	if (!lapic_as_at_boot() || !(lapic_read(LAPIC_SVR) & LAPIC_SVR_ENABLE)) {
+		sv_printf("cpu %u: the guest disabled or moved its LAPIC: no process can run with a time budget\n",
+			  cpu_index());
 		return -SV_ENODEV;
 	}
-	armed++;
-	saved.at_tsc = now_tsc;
-	saved.tpr = lapic_read(LAPIC_TPR);
-	saved.lvt = lapic_read(LAPIC_LVT_TIMER);
-	saved.tdcr = lapic_read(LAPIC_TDCR);
-	saved.tmict = lapic_read(LAPIC_TMICT);
-	saved.tmcct = lapic_read(LAPIC_TMCCT);
-	if (((saved.lvt >> LVT_MODE_SHIFT) & 3) == LVT_MODE_TSC_DEADLINE)
-		saved.tsc_deadline = rdmsr(MSR_TSC_DEADLINE);
-	deadline_tsc = now_tsc + tsc_hz / 1000 * SV_PROC_BUDGET_MS;
+	t->armed++;
+	struct cpu_timer *saved = t;
+	saved->at_tsc = now_tsc;
+	saved->tpr = lapic_read(LAPIC_TPR);
+	saved->lvt = lapic_read(LAPIC_LVT_TIMER);
+	saved->tdcr = lapic_read(LAPIC_TDCR);
+	saved->tmict = lapic_read(LAPIC_TMICT);
+	saved->tmcct = lapic_read(LAPIC_TMCCT);
+	if (((saved->lvt >> LVT_MODE_SHIFT) & 3) == LVT_MODE_TSC_DEADLINE)
+		saved->tsc_deadline = rdmsr(MSR_TSC_DEADLINE);
+	t->deadline_tsc = now_tsc + tsc_hz / 1000 * SV_PROC_BUDGET_MS;
 	lapic_write(LAPIC_TPR, 0xe0); /* only vectors 0xf0..0xff get through */
 	/*
 	 * The 8259 PIC's interrupts come through the LAPIC's ExtINT line,
@@ -88,10 +126,7 @@ int proc_timer_start(uint64_t now_tsc)
 	 * given (the firmware's are 8..15, exception vectors).  Masked for
 	 * the call, they wait in the PIC and reach the guest afterwards.
 	 */
-	saved.pic_mask1 = inb(0x21);
-	saved.pic_mask2 = inb(0xa1);
-	outb(0x21, 0xff);
-	outb(0xa1, 0xff);
+	pic_hold(true);
 	arm_ticks(apic_hz / 1000 * SV_PROC_BUDGET_MS);
 	if (vmm_backend->host_irq_window)
 		vmm_backend->host_irq_window(true);
@@ -100,7 +135,9 @@ int proc_timer_start(uint64_t now_tsc)
 
 void proc_timer_stop(void)
 {
-	if (!usable || --armed)
+	struct cpu_timer *saved = &timers[cpu_index()];
+
+	if (!usable || --saved->armed)
 		return;
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
 	lapic_write(LAPIC_TMICT, 0);
@@ -108,24 +145,24 @@ void proc_timer_stop(void)
 	if (lapic_irr(PROC_TIMER_VECTOR))
 		__asm__ volatile("sti; nop; cli" ::: "memory");
 
-	uint64_t elapsed_tsc = rdtsc() - saved.at_tsc;
-	lapic_write(LAPIC_TDCR, saved.tdcr);
-	unsigned int mode = (saved.lvt >> LVT_MODE_SHIFT) & 3;
+	uint64_t elapsed_tsc = rdtsc() - saved->at_tsc;
+	lapic_write(LAPIC_TDCR, saved->tdcr);
+	unsigned int mode = (saved->lvt >> LVT_MODE_SHIFT) & 3;
 	if (mode == LVT_MODE_TSC_DEADLINE) {
-		lapic_write(LAPIC_LVT_TIMER, saved.lvt);
-		if (saved.tsc_deadline)
-			wrmsr(MSR_TSC_DEADLINE, saved.tsc_deadline);
+		lapic_write(LAPIC_LVT_TIMER, saved->lvt);
+		if (saved->tsc_deadline)
+			wrmsr(MSR_TSC_DEADLINE, saved->tsc_deadline);
 	} else {
 		/* Ticks of the guest's divider that passed while we had the timer. */
-		unsigned int d = (saved.tdcr & 3) | ((saved.tdcr >> 1) & 4);
+		unsigned int d = (saved->tdcr & 3) | ((saved->tdcr >> 1) & 4);
 		uint64_t div = d == 7 ? 1 : 2ULL << d;
 		uint64_t passed = tsc_hz ? elapsed_tsc * (apic_hz / div) / tsc_hz : 0;
-		lapic_write(LAPIC_LVT_TIMER, saved.lvt);
+		lapic_write(LAPIC_LVT_TIMER, saved->lvt);
 		if (mode == 1) /* periodic: the period goes on; its phase shifts */
-			lapic_write(LAPIC_TMICT, saved.tmict);
-		else if (saved.tmcct) /* one-shot still counting: what is left, at least 1 */
-			lapic_write(LAPIC_TMICT, saved.tmcct > passed ? (uint32_t)(saved.tmcct - passed) : 1);
-		else if (saved.tmict)
+			lapic_write(LAPIC_TMICT, saved->tmict);
+		else if (saved->tmcct) /* one-shot still counting: what is left, at least 1 */
+			lapic_write(LAPIC_TMICT, saved->tmcct > passed ? (uint32_t)(saved->tmcct - passed) : 1);
+		else if (saved->tmict)
 			/*
 			 * It ran out just before we took the timer.  Its interrupt
 			 * may not have been raised yet (an emulated LAPIC raises it
@@ -135,22 +172,23 @@ void proc_timer_stop(void)
 			 */
 			lapic_write(LAPIC_TMICT, 1);
 	}
-	outb(0xa1, saved.pic_mask2);
-	outb(0x21, saved.pic_mask1);
-	lapic_write(LAPIC_TPR, saved.tpr);
+	pic_hold(false);
+	lapic_write(LAPIC_TPR, saved->tpr);
 	if (vmm_backend->host_irq_window)
 		vmm_backend->host_irq_window(false);
 }
 
 void proc_timer_fired(void)
 {
+	struct cpu_timer *t = &timers[cpu_index()];
+
 	lapic_write(LAPIC_EOI, 0);
-	if (!armed || !process_current())
+	if (!t->armed || !process_current())
 		return;
 	uint64_t now = rdtsc();
-	if (now < deadline_tsc) {
+	if (now < t->deadline_tsc) {
 		/* Early (the LAPIC and TSC disagree a little): wait for the rest. */
-		arm_ticks((deadline_tsc - now) * (apic_hz / 1000) / (tsc_hz / 1000));
+		arm_ticks((t->deadline_tsc - now) * (apic_hz / 1000) / (tsc_hz / 1000));
 		return;
 	}
 	/* Outer calls that go on running past the deadline get 1 ms more each. */

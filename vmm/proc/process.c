@@ -8,13 +8,24 @@
  * stack here records each one.  A process killed while frames of it are
  * still further down the stack is marked dead at once (its descriptors go
  * stale) and its memory is freed when its last frame unwinds.
+ *
+ * Every CPU has its own call stack.  A process is single-threaded: it
+ * runs on one CPU at a time (proc_arch.cpu while it has frames), and a
+ * call from another CPU waits for it, up to one budget, without holding
+ * vmm_lock.  A wait that would close a cycle (A on CPU 0 waits for B while
+ * B on CPU 1 calls A) fails at once with -SV_EDEADLK on the CPU that
+ * would close it.  A process killed while it runs on another CPU leaves
+ * the table at once; its running call ends at its next syscall or return
+ * with -SV_EDEAD (or when its budget runs out), and its memory goes then.
  */
 #include <arch/cpu.h>
 #include <arch/desc.h>
 #include <arch/uentry.h>
 #include <arch/uspace.h>
 #include <sv/console.h>
+#include <sv/cpu.h>
 #include <sv/format.h>
+#include <sv/lock.h>
 #include <sv/mm.h>
 #include <sv/proc_timer.h>
 #include <sv/process.h>
@@ -35,6 +46,9 @@ struct proc_arch {
 	bool dead;           /* killed; memory goes when active drops to 0 */
 	uint64_t cycles;
 	uint8_t sha256[32];  /* of the image, when the creator knew it */
+	bool in_use;         /* this entry belongs to a process, alive or dying */
+	int cpu;             /* the CPU its frames are on while active, else -1 */
+	bool killed_outside; /* by process_kill, not by its own fault */
 };
 
 struct call_rec {
@@ -47,11 +61,29 @@ struct call_rec {
 	uint64_t start_tsc;
 };
 
+/* One CPU's calls, innermost last. */
+struct cpu_calls {
+	struct call_rec calls[PROC_MAX_DEPTH];
+	struct proc_frame frames[PROC_MAX_DEPTH];
+	unsigned int depth;
+};
+
+/*
+ * Hardware state is not indexed by table slot: a killed process leaves
+ * its slot at once but keeps its entry here until its last frame (maybe
+ * on another CPU) unwinds, so a new process in the slot cannot clobber it.
+ */
+#define ARCH_ENTRIES (SV_MAX_PROCESSES + 16)
+
 struct proc_table proc_table;
-static struct proc_arch arch[SV_MAX_PROCESSES];
-static struct call_rec calls[PROC_MAX_DEPTH];
-static unsigned int depth;
+static struct proc_arch arch_pool[ARCH_ENTRIES];
+static struct cpu_calls cpu_calls[SV_MAX_CPUS];
 static uint64_t trampoline_pa;
+
+static struct cpu_calls *my_calls(void)
+{
+	return &cpu_calls[cpu_index()];
+}
 
 void process_init(void)
 {
@@ -68,7 +100,7 @@ void process_init(void)
 
 static struct proc_arch *arch_of(const struct proc *p)
 {
-	return &arch[p->slot];
+	return p->arch;
 }
 
 const struct uspace *process_uspace(const struct proc *p)
@@ -88,12 +120,14 @@ uint64_t process_cycles(const struct proc *p)
 
 unsigned int process_depth(void)
 {
-	return depth;
+	return my_calls()->depth;
 }
 
 struct proc *process_current(void)
 {
-	return depth ? calls[depth - 1].p : NULL;
+	struct cpu_calls *cc = my_calls();
+
+	return cc->depth ? cc->calls[cc->depth - 1].p : NULL;
 }
 
 bool process_in_guard(const struct proc *p, uint64_t addr)
@@ -129,6 +163,7 @@ static void release(struct proc_arch *a)
 {
 	uspace_destroy(&a->us);
 	memset(a, 0, sizeof(*a));
+	a->cpu = -1;
 }
 
 static int map_plan(struct proc_arch *a, const uint8_t *image)
@@ -179,7 +214,8 @@ const uint8_t *process_sha256(const struct proc *p)
 
 bool process_alive(const struct proc *p, int id)
 {
-	return proc_get(&proc_table, id) == p && p->state == PROC_ALIVE && !arch_of(p)->dead;
+	return proc_get(&proc_table, id) == p && p->state == PROC_ALIVE && p->arch &&
+	       !arch_of(p)->dead;
 }
 
 int process_create(const void *image, size_t len, const char *name, const uint8_t *sha256)
@@ -190,20 +226,28 @@ int process_create(const void *image, size_t len, const char *name, const uint8_
 
 	if (rc)
 		return rc;
-	if (depth)
+	if (my_calls()->depth)
 		return -SV_EBUSY; /* only the guest or the VMM create processes */
+	struct proc_arch *a = NULL;
+	for (unsigned int i = 0; i < ARCH_ENTRIES && !a; i++) {
+		if (!arch_pool[i].in_use)
+			a = &arch_pool[i];
+	}
+	if (!a)
+		return -SV_ETABLE_FULL; /* killed processes still unwinding on other CPUs */
 	int id = proc_alloc(&proc_table, name, plan.elf_class, &p);
 	if (id < 0)
 		return id;
-	struct proc_arch *a = arch_of(p);
 	memset(a, 0, sizeof(*a));
+	a->in_use = true;
+	a->cpu = -1;
 	a->plan = plan;
 	if (sha256)
 		memcpy(a->sha256, sha256, sizeof(a->sha256));
 	a->charged = plan.total_pages + table_pages(&plan) + 1;
+	p->arch = a;
 	if ((rc = proc_mem_charge(&proc_table, p, a->charged)))
 		goto fail;
-	p->arch = a;
 	if ((rc = uspace_create(&a->us)) || (rc = map_plan(a, image)))
 		goto fail;
 	if ((rc = proc_activate(p, plan.entry)))
@@ -237,15 +281,64 @@ int process_kill(struct proc *p, const char *why)
 		return -SV_EBADDESC;
 	sv_printf("process %s (id %d) killed: %s\n", p->name, proc_id(p), why);
 	struct proc_arch *a = arch_of(p);
+	if (!a)
+		return -SV_EBADDESC;
+	a->killed_outside = true;
 	mark_dead(p);
 	reap(a);
 	return 0;
 }
 
+/* The CPU index owning a, or -1 when nobody runs it. */
+static int owner(const struct proc_arch *a)
+{
+	return a->active ? a->cpu : -1;
+}
+
+/*
+ * Waits, without vmm_lock, until p runs on no other CPU.  0 when it is
+ * ours to run; -SV_EDEADLK when waiting would close a cycle of CPUs each
+ * waiting for the next; -SV_EBUSY after a whole budget; -SV_EBADDESC when
+ * p died meanwhile.
+ */
+static int wait_for(struct proc *p)
+{
+	struct sv_cpu *me = this_cpu();
+	uint64_t deadline = 0;
+	int id = proc_id(p);
+
+	for (;;) {
+		struct proc_arch *a = arch_of(p);
+		int o = owner(a);
+		if (o < 0 || o == (int)me->index)
+			return 0;
+		/* Follow who waits for whom; reaching this CPU means a cycle. */
+		for (int hop = 0, c = o; hop < SV_MAX_CPUS && c >= 0; hop++) {
+			const struct proc_arch *w = cpus[c]->waiting_for;
+			c = w ? owner(w) : -1;
+			if (c == (int)me->index)
+				return -SV_EDEADLK;
+		}
+		uint64_t now = rdtsc();
+		if (!deadline)
+			deadline = now + proc_timer_tsc_hz() / 1000 * SV_PROC_BUDGET_MS;
+		else if (now >= deadline)
+			return -SV_EBUSY;
+		me->waiting_for = a;
+		unsigned int held = rlock_drop_all(&vmm_lock);
+		while (__atomic_load_n(&a->active, __ATOMIC_ACQUIRE) && rdtsc() < deadline)
+			cpu_relax();
+		rlock_retake(&vmm_lock, held);
+		me->waiting_for = NULL;
+		if (!process_alive(p, id))
+			return -SV_EBADDESC;
+	}
+}
+
 int64_t process_call(struct proc *p, uint32_t handler, int32_t msgcode, int32_t value,
 		     struct kbuf *bufs, uint32_t nbufs)
 {
-	static struct proc_frame frames[PROC_MAX_DEPTH];
+	struct cpu_calls *cc = my_calls();
 	struct proc_arch *a;
 	struct proc_call call;
 	struct uregs r;
@@ -253,10 +346,13 @@ int64_t process_call(struct proc *p, uint32_t handler, int32_t msgcode, int32_t 
 	if (!p || p->state != PROC_ALIVE || handler >= PROC_MAX_HANDLERS ||
 	    !p->handler[handler].entry)
 		return -SV_EBADDESC;
-	if (depth == PROC_MAX_DEPTH)
+	if (cc->depth == PROC_MAX_DEPTH)
 		return -SV_EBUSY;
 	if (nbufs > PROC_MSG_MAX_BUFS)
 		return -SV_EINVAL;
+	int rc = wait_for(p);
+	if (rc)
+		return rc;
 	a = arch_of(p);
 	memset(&call, 0, sizeof(call));
 	call.msgcode = msgcode;
@@ -267,9 +363,9 @@ int64_t process_call(struct proc *p, uint32_t handler, int32_t msgcode, int32_t 
 		call.bufrw[i] = bufs[i].rw;
 	}
 
-	struct proc_frame *f = &frames[depth];
+	struct proc_frame *f = &cc->frames[cc->depth];
 	uint64_t sp_in = a->active ? a->user_sp : PROC_STACK_TOP;
-	int rc = proc_frame_build(p->elf_class, sp_in, p->handler[handler].entry, &call, f);
+	rc = proc_frame_build(p->elf_class, sp_in, p->handler[handler].entry, &call, f);
 	if (rc)
 		return rc;
 	if (uspace_copy_to(&a->us, f->sp, f->hdr, f->hdr_len))
@@ -290,17 +386,18 @@ int64_t process_call(struct proc *p, uint32_t handler, int32_t msgcode, int32_t 
 	r.ss = SEL_UDATA;
 	r.rflags = PROC_INITIAL_RFLAGS;
 
-	struct call_rec *c = &calls[depth++];
+	struct call_rec *c = &cc->calls[cc->depth++];
 	c->p = p;
 	c->a = a;
 	c->prev_cr3 = read_cr3();
 	c->prev_rsp0 = *tss_rsp0_slot();
 	c->prev_cr0 = read_cr0();
 	if ((rc = proc_timer_start(c->start_tsc = rdtsc()))) {
-		depth--;
+		cc->depth--;
 		return rc;
 	}
 	a->active++;
+	a->cpu = (int)cpu_index();
 	write_cr3(a->us.pml4);
 	/*
 	 * A process has no FPU: CR0.TS makes any x87/SSE use fault (#NM),
@@ -309,15 +406,21 @@ int64_t process_call(struct proc *p, uint32_t handler, int32_t msgcode, int32_t 
 	 * resumes with TS set too.
 	 */
 	write_cr0(c->prev_cr0 | CR0_TS);
+	/* No lock while the process runs: other CPUs' hypercalls go on. */
+	unsigned int held = rlock_drop_all(&vmm_lock);
 	int64_t result = uentry_enter(&c->ctx, &r, tss_rsp0_slot());
+	rlock_retake(&vmm_lock, held);
 	uint64_t end = rdtsc();
 	proc_timer_stop();
 	write_cr0(c->prev_cr0);
 	a->cycles += end - c->start_tsc;
 	write_cr3(c->prev_cr3);
 	*tss_rsp0_slot() = c->prev_rsp0;
-	depth--;
-	a->active--;
+	cc->depth--;
+	__atomic_store_n(&a->active, a->active - 1, __ATOMIC_RELEASE);
+	/* Killed from outside while it ran: its result does not count. */
+	if (a->dead && a->killed_outside && result != -SV_ETIMEOUT)
+		result = -SV_EDEAD;
 
 	/* rw buffers come back only from a handler that returned normally. */
 	if (!a->dead) {
@@ -330,17 +433,28 @@ int64_t process_call(struct proc *p, uint32_t handler, int32_t msgcode, int32_t 
 	return result;
 }
 
+/* Every way out of ring 3 into process_call's uentry_enter: no lock held. */
+static __noreturn void leave(struct uctx *ctx, int64_t value)
+{
+	rlock_drop_all(&vmm_lock);
+	uentry_leave(ctx, value);
+}
+
 void process_return(int64_t value)
 {
-	uentry_leave(&calls[depth - 1].ctx, value);
+	struct cpu_calls *cc = my_calls();
+
+	leave(&cc->calls[cc->depth - 1].ctx, value);
 }
 
 void process_kill_current(int code, const char *fmt, ...)
 {
-	struct call_rec *c = &calls[depth - 1];
+	struct cpu_calls *cc = my_calls();
+	struct call_rec *c = &cc->calls[cc->depth - 1];
 	char why[160];
 	va_list ap;
 
+	rlock_take(&vmm_lock); /* from a trap in ring 3, nothing holds it yet */
 	va_start(ap, fmt);
 	sv_vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
@@ -348,20 +462,25 @@ void process_kill_current(int code, const char *fmt, ...)
 		sv_printf("process %s (id %d) killed: %s\n", c->p->name, proc_id(c->p), why);
 		mark_dead(c->p);
 	}
-	uentry_leave(&c->ctx, -code);
+	if (c->a->killed_outside && code != SV_ETIMEOUT)
+		code = SV_EDEAD;
+	leave(&c->ctx, -code);
 }
 
 /* Saved user stack pointer of the current process, for nested frames. */
 void process_enter_syscall(uint64_t user_sp)
 {
-	calls[depth - 1].a->user_sp = user_sp;
+	struct cpu_calls *cc = my_calls();
+
+	cc->calls[cc->depth - 1].a->user_sp = user_sp;
 }
 
 /* After a nested call: a current process that died meanwhile cannot go on. */
 void process_check_alive(void)
 {
-	struct call_rec *c = &calls[depth - 1];
+	struct cpu_calls *cc = my_calls();
+	struct call_rec *c = &cc->calls[cc->depth - 1];
 
 	if (c->a->dead)
-		uentry_leave(&c->ctx, -SV_EFAULTED);
+		leave(&c->ctx, c->a->killed_outside ? -SV_EDEAD : -SV_EFAULTED);
 }

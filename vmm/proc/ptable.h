@@ -4,7 +4,7 @@
  *
  * Pure data structures, no hardware and no allocation: the caller owns a
  * struct proc_table (the VMM keeps one in .bss, tests keep their own) and
- * serializes calls on it (the VMM runs processes on one CPU at a time).
+ * serializes calls on it (the VMM with vmm_lock, sv/lock.h).
  * Per-process hardware state (address space root, saved registers, the
  * mapping plan) lives in the VMM behind proc->arch, which this code never
  * touches.

@@ -9,7 +9,10 @@
 #include <arch/desc.h>
 #include <arch/uspace.h>
 #include <sv/console.h>
+#include <sv/cpu.h>
 #include <sv/format.h>
+#include <sv/lock.h>
+#include <sv/mm.h>
 #include <sv/process.h>
 
 #include <proc/elf.h>
@@ -17,7 +20,21 @@
 
 #include "fsstring.h"
 
-static uint8_t bounce[PROC_MAX_DEPTH][PROC_MSG_MAX_BYTES];
+/* One bounce buffer per call level and CPU, from the pool on first use. */
+static uint8_t *bounce_area[SV_MAX_CPUS];
+
+static uint8_t *bounce(unsigned int level)
+{
+	uint8_t **b = &bounce_area[cpu_index()];
+
+	if (!*b) {
+		uint64_t pa = palloc_pages(PROC_MAX_DEPTH * PROC_MSG_MAX_BYTES / PAGE_SIZE, 1);
+		if (!pa)
+			return NULL;
+		*b = phys_to_virt(pa);
+	}
+	return *b + (size_t)level * PROC_MSG_MAX_BYTES;
+}
 
 static uint64_t arg(const struct trap_frame *f, const struct proc *p, int i)
 {
@@ -84,7 +101,9 @@ static int64_t sys_sendbuf(struct proc *p, int desc, int32_t value, uint64_t arr
 		return rc;
 	if ((rc = desc_resolve(&proc_table, &p->descs, desc, &target, &handler)))
 		return rc;
-	uint8_t *b = bounce[level];
+	uint8_t *b = bounce(level);
+	if (!b)
+		return -SV_ENOMEM;
 	for (uint32_t i = 0; i < n; i++) {
 		kb[i] = (struct kbuf){ b, ref[i].len, ref[i].rw };
 		if (uspace_copy_from(us, b, ref[i].base, ref[i].len))
@@ -113,7 +132,10 @@ void syscall_dispatch(struct trap_frame *f)
 		f->rax = (uint64_t)-SV_ENOSYS;
 		return;
 	}
+	rlock_take(&vmm_lock);
 	process_enter_syscall(f->rsp);
+	/* Killed from another CPU while it ran: this call ends here. */
+	process_check_alive();
 	uint64_t nr = p->elf_class == 32 ? (uint32_t)f->rax : f->rax;
 	switch (nr) {
 	case PROC_SYS_NULL:
@@ -169,6 +191,7 @@ void syscall_dispatch(struct trap_frame *f)
 		break;
 	}
 	f->rax = p->elf_class == 32 ? (uint32_t)ret : (uint64_t)ret;
+	rlock_drop(&vmm_lock);
 }
 
 /*

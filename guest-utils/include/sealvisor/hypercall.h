@@ -32,6 +32,7 @@
 #define SV_HC_AUDIT "audit"           /* (struct sv_audit_entry *, max, first) -> entries written */
 #define SV_HC_BUILTIN "builtin"       /* (name, value, flags) -> descriptor, see below */
 #define SV_HC_BENCH "bench"           /* (struct sv_bench *) -> 0: process costs in cycles */
+#define SV_HC_CPUSTAT "cpustat"       /* (cpu index, struct sv_cpu_stats *, size) -> its size; -SV_ENOENT past the last */
 
 struct sv_bench {
 	uint64_t tsc_hz;
@@ -80,7 +81,7 @@ struct sv_audit_entry {
 /* Exit reasons in sv_stats.exits[], the same order as the VMM's counters. */
 #define SV_STATS_EXIT_NAMES                                                         \
 	{ "none", "hypercall", "cpuid", "rdmsr", "wrmsr", "virt-insn", "invd", "xsetbv", \
-	  "shutdown", "init", "sipi", "npf", "invalid", "unknown", "", "" }
+	  "shutdown", "init", "sipi", "npf", "invalid", "unknown", "apic", "nmi" }
 
 struct sv_stats {
 	uint32_t size;       /* sizeof(struct sv_stats) as the VMM knows it */
@@ -93,6 +94,28 @@ struct sv_stats {
 	uint64_t tsc_hz_estimate; /* 0 when unknown */
 	uint64_t log_total;       /* bytes ever written to the VMM log (the ring keeps the last 64 KiB) */
 	uint64_t log_ring_size;
+	/* Since the SMP release; a caller with a smaller buffer gets the part above. */
+	uint32_t cpus;            /* CPUs the VMM knows (brought in at boot) */
+	uint32_t cpus_running;    /* of those, CPUs that run the guest */
+	uint32_t cpus_held;       /* held in the VMM: failed, late or over -Dmax_cpus */
+	uint32_t reserved;
+};
+
+/* CPU states in sv_cpu_stats.state. */
+#define SV_CPU_NO_ANSWER 2
+#define SV_CPU_HELD 3
+#define SV_CPU_READY 4   /* set up, waiting for the guest's SIPI (not started yet) */
+#define SV_CPU_GUEST 5   /* runs the guest (or waits for SIPI after the guest's INIT) */
+
+struct sv_cpu_stats {
+	uint32_t size;
+	uint32_t index;      /* 0 = the boot CPU */
+	uint32_t apic_id;
+	uint32_t state;      /* SV_CPU_* */
+	uint32_t sipis;      /* times the guest started it */
+	uint32_t caller;     /* 1 when this is the CPU the hypercall came from */
+	uint64_t exits_total;
+	uint64_t exits[SV_STATS_EXIT_REASONS];
 };
 
 #endif

@@ -8,6 +8,7 @@
 
 #include <arch/cpu.h>
 #include <arch/paging.h>
+#include <sv/acpi.h>
 #include <sv/format.h>
 #include <sv/guest_mem.h>
 #include <sv/linux_boot.h>
@@ -75,6 +76,134 @@ static void build_mbi(void)
 	put32(0, (uint32_t)off);
 }
 
+/* Tags 14 and 15 (the RSDP copies) appended before the end tag. */
+static size_t acpi_tag(size_t off, uint32_t type, const void *payload, uint32_t plen)
+{
+	memset(mbi + off, 0, 8 + ((plen + 7) & ~7u));
+	memcpy(mbi + off + 8, payload, plen);
+	return tag(off, type, 8 + plen);
+}
+
+static void finish_mbi(size_t off)
+{
+	off = tag(off, 0, 8);
+	mbi_len = off;
+	put32(0, (uint32_t)off);
+}
+
+static void fix_sum(uint8_t *p, size_t len, size_t at)
+{
+	uint8_t s = 0;
+
+	p[at] = 0;
+	for (size_t i = 0; i < len; i++)
+		s = (uint8_t)(s + p[i]);
+	p[at] = (uint8_t)-s;
+}
+
+static void test_mb2_acpi(void)
+{
+	static struct mb2_boot b;
+	struct acpi_rsdp r;
+	const char *why;
+	/* QEMU -machine pc's RSDP (test/unit/acpi/recorded_tables.h). */
+	static const uint8_t v1[20] = { 0x52, 0x53, 0x44, 0x20, 0x50, 0x54, 0x52, 0x20, 0xe7, 0x42,
+					0x4f, 0x43, 0x48, 0x53, 0x20, 0x00, 0x33, 0x1b, 0xfe, 0x1f };
+	uint8_t v2[100];
+
+	memset(v2, 0x5a, sizeof(v2));
+	memcpy(v2, "RSD PTR ", 8);
+	memcpy(v2 + 9, "SVTEST", 6);
+	v2[15] = 2;
+	memcpy(v2 + 16, "\x00\x10\x00\x00\x24\x00\x00\x00\x00\x20\x00\x00\x00\x00\x00\x00", 16);
+	fix_sum(v2, 20, 8);
+	fix_sum(v2, 36, 32);
+
+	/* No tags: nothing present. */
+	build_mbi();
+	CHECK_EQ(mb2_parse(mbi, mbi_len, 0, &b), 0);
+	CHECK_EQ(b.acpi_old.present, false);
+	CHECK_EQ(b.acpi_new.present, false);
+	CHECK_EQ(b.acpi_new.len, 0);
+
+	/* Both: copied as given, and both check. */
+	build_mbi();
+	size_t off = acpi_tag(mbi_len - 8, 14, v1, 20);
+	off = acpi_tag(off, 15, v2, 36);
+	finish_mbi(off);
+	size_t both_len = mbi_len;
+	CHECK_EQ(mb2_parse(mbi, mbi_len, 0, &b), 0);
+	CHECK_EQ(b.nmods, 1); /* the other tags still read */
+	CHECK_EQ(b.nmmap, 3);
+	CHECK_EQ(b.acpi_old.present, true);
+	CHECK_EQ(b.acpi_old.len, 20);
+	CHECK_EQ(b.acpi_old.tag_len, 20);
+	CHECK_EQ(memcmp(b.acpi_old.bytes, v1, 20), 0);
+	CHECK_EQ(b.acpi_new.present, true);
+	CHECK_EQ(b.acpi_new.len, 36);
+	CHECK_EQ(memcmp(b.acpi_new.bytes, v2, 36), 0);
+	CHECK_EQ(acpi_rsdp_check(b.acpi_old.bytes, b.acpi_old.len, &r, &why), 0);
+	CHECK_EQ(r.revision, 0);
+	CHECK_EQ(r.rsdt, 0x1ffe1b33);
+	CHECK_EQ(acpi_rsdp_check(b.acpi_new.bytes, b.acpi_new.len, &r, &why), 0);
+	CHECK_EQ(r.revision, 2);
+	CHECK_EQ(r.rsdt, 0x1000);
+	CHECK_EQ(r.xsdt, 0x2000);
+	/* Cut at every length: refused, never a crash. */
+	for (size_t n = 0; n < both_len; n++) {
+		put32(0, (uint32_t)n);
+		CHECK(mb2_parse(mbi, n, 0, &b) < 0);
+	}
+
+	/* A payload above the buffer: copied up to it, its size kept. */
+	build_mbi();
+	finish_mbi(acpi_tag(mbi_len - 8, 15, v2, sizeof(v2)));
+	CHECK_EQ(mb2_parse(mbi, mbi_len, 0, &b), 0);
+	CHECK_EQ(b.acpi_new.len, MB2_ACPI_RSDP_MAX);
+	CHECK_EQ(b.acpi_new.tag_len, sizeof(v2));
+	CHECK_EQ(memcmp(b.acpi_new.bytes, v2, MB2_ACPI_RSDP_MAX), 0);
+	CHECK_EQ(acpi_rsdp_check(b.acpi_new.bytes, b.acpi_new.len, &r, &why), 0);
+
+	/* Short payloads do not stop the boot; the ACPI check refuses them. */
+	build_mbi();
+	off = acpi_tag(mbi_len - 8, 14, v1, 10);
+	off = acpi_tag(off, 15, v2, 30);
+	finish_mbi(off);
+	CHECK_EQ(mb2_parse(mbi, mbi_len, 0, &b), 0);
+	CHECK_EQ(b.acpi_old.len, 10);
+	CHECK_EQ(b.acpi_new.len, 30);
+	CHECK_EQ(acpi_rsdp_check(b.acpi_old.bytes, b.acpi_old.len, &r, &why), -SV_EINVAL);
+	CHECK_EQ(strcmp(why, "RSDP shorter than 20 bytes"), 0);
+	CHECK_EQ(acpi_rsdp_check(b.acpi_new.bytes, b.acpi_new.len, &r, &why), -SV_EINVAL);
+	CHECK_EQ(strcmp(why, "ACPI 2.0 RSDP shorter than 36 bytes"), 0);
+	build_mbi();
+	finish_mbi(acpi_tag(mbi_len - 8, 14, v1, 0));
+	CHECK_EQ(mb2_parse(mbi, mbi_len, 0, &b), 0);
+	CHECK_EQ(b.acpi_old.present, true);
+	CHECK_EQ(b.acpi_old.len, 0);
+
+	/* Two of a kind: the first is kept. */
+	uint8_t other[20];
+	memcpy(other, v1, 20);
+	other[16] = 0x77;
+	fix_sum(other, 20, 8);
+	build_mbi();
+	off = acpi_tag(mbi_len - 8, 14, v1, 20);
+	off = acpi_tag(off, 14, other, 20);
+	finish_mbi(off);
+	CHECK_EQ(mb2_parse(mbi, mbi_len, 0, &b), 0);
+	CHECK_EQ(memcmp(b.acpi_old.bytes, v1, 20), 0);
+
+	/* A tag 15 whose size runs past the information: the usual refusal. */
+	build_mbi();
+	size_t at = mbi_len - 8;
+	finish_mbi(acpi_tag(at, 15, v2, 36));
+	put32(at + 4, 8 + 200);
+	CHECK_EQ(mb2_parse(mbi, mbi_len, 0, &b), -SV_EINVAL);
+	CHECK_EQ(strcmp(b.error, "boot information tag overruns the table"), 0);
+	CHECK_EQ(b.acpi_new.present, false);
+}
+
 static void test_mb2(void)
 {
 	static struct mb2_boot b;
@@ -124,6 +253,7 @@ static void test_mb2(void)
 	put32(88 + 8, 20);
 	CHECK_EQ(mb2_parse(mbi, mbi_len, 0, &b), -SV_EINVAL);
 	CHECK_EQ(strcmp(b.error, "memory map entry size invalid"), 0);
+	test_mb2_acpi();
 }
 
 /* ---- memory map ---- */

@@ -5,6 +5,7 @@
  * in ring 3 and to have known-good stacks for #DF, NMI and #MC.
  */
 #include <arch/desc.h>
+#include <sv/cpu.h>
 #include <sv/mm.h>
 
 #include "fsstring.h"
@@ -36,11 +37,15 @@ struct dtr {
 	uint64_t base;
 } __packed;
 
-static uint64_t gdt[8] __aligned(16);
-static struct tss64 tss __aligned(16);
-static struct idt_gate idt[256] __aligned(16);
-static uint8_t ist_stack[3][16384] __aligned(16);
+_Static_assert(sizeof(struct tss64) == sizeof(((struct sv_cpu *)0)->tss), "TSS slot in struct sv_cpu");
 
+/* One IDT for every CPU: it never changes after the boot CPU filled it. */
+static struct idt_gate idt[256] __aligned(16);
+
+static struct tss64 *tss_of(struct sv_cpu *c)
+{
+	return (struct tss64 *)(void *)c->tss;
+}
 
 void idt_set_gate(unsigned int vector, void (*stub)(void), unsigned int dpl, unsigned int ist)
 {
@@ -58,35 +63,17 @@ void idt_set_gate(unsigned int vector, void (*stub)(void), unsigned int dpl, uns
 
 void tss_set_rsp0(uint64_t rsp0)
 {
-	tss.rsp[0] = rsp0;
+	tss_of(this_cpu())->rsp[0] = rsp0;
 }
 
 uint64_t *tss_rsp0_slot(void)
 {
 	/* Offset 4 of the TSS: unaligned, which x86 stores handle fine. */
-	return (uint64_t *)(void *)((uint8_t *)&tss + __builtin_offsetof(struct tss64, rsp));
+	return (uint64_t *)(void *)(this_cpu()->tss + __builtin_offsetof(struct tss64, rsp));
 }
 
-void desc_init(void)
+static void idt_fill(void)
 {
-	uint64_t t = (uint64_t)(uintptr_t)&tss;
-
-	gdt[0] = 0;
-	gdt[1] = 0x00af9a000000ffffULL; /* 0x08 ring-0 64-bit code */
-	gdt[2] = 0x00cf92000000ffffULL; /* 0x10 ring-0 data */
-	gdt[3] = 0x00cffa000000ffffULL; /* 0x18 ring-3 32-bit code */
-	gdt[4] = 0x00cff2000000ffffULL; /* 0x20 ring-3 data */
-	gdt[5] = 0x00affa000000ffffULL; /* 0x28 ring-3 64-bit code */
-	/* 0x30: 16-byte available 64-bit TSS descriptor (type 9). */
-	gdt[6] = (sizeof(tss) - 1) | ((t & 0xffffff) << 16) | (0x89ULL << 40) |
-		 (((t >> 24) & 0xff) << 56);
-	gdt[7] = t >> 32;
-
-	memset(&tss, 0, sizeof(tss));
-	tss.iomap_base = sizeof(tss); /* no I/O bitmap: ring 3 gets no ports */
-	for (int i = 0; i < 3; i++)
-		tss.ist[i] = (uint64_t)(uintptr_t)&ist_stack[i][sizeof(ist_stack[i])];
-
 	for (unsigned int v = 0; v < 32; v++) {
 		unsigned int ist = 0;
 		if (v == 2)
@@ -101,8 +88,41 @@ void desc_init(void)
 		idt_set_gate(v, (void (*)(void))(isr_irq_base + (v - 32) * 16), 0, 0);
 	/* Syscalls: the only gate ring 3 may use. */
 	idt_set_gate(0x80, isr_syscall, 3, 0);
+}
 
-	struct dtr g = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
+void desc_init(void)
+{
+	idt_fill();
+	desc_init_cpu(this_cpu());
+}
+
+void desc_init_cpu(struct sv_cpu *c)
+{
+	uint64_t *gdt = c->gdt;
+	struct tss64 *tss = tss_of(c);
+	uint64_t t = (uint64_t)(uintptr_t)tss;
+
+	gdt[0] = 0;
+	gdt[1] = 0x00af9a000000ffffULL; /* 0x08 ring-0 64-bit code */
+	gdt[2] = 0x00cf92000000ffffULL; /* 0x10 ring-0 data */
+	gdt[3] = 0x00cffa000000ffffULL; /* 0x18 ring-3 32-bit code */
+	gdt[4] = 0x00cff2000000ffffULL; /* 0x20 ring-3 data */
+	gdt[5] = 0x00affa000000ffffULL; /* 0x28 ring-3 64-bit code */
+	/* 0x30: 16-byte available 64-bit TSS descriptor (type 9). */
+	gdt[6] = (sizeof(*tss) - 1) | ((t & 0xffffff) << 16) | (0x89ULL << 40) |
+		 (((t >> 24) & 0xff) << 56);
+	gdt[7] = t >> 32;
+
+	memset(tss, 0, sizeof(*tss));
+	tss->iomap_base = sizeof(*tss); /* no I/O bitmap: ring 3 gets no ports */
+	/*
+	 * The IST region: its first quarter holds the pointer this_cpu()
+	 * reads, the NMI, #DF and #MC stacks are the other three.
+	 */
+	for (int i = 0; i < 3; i++)
+		tss->ist[i] = c->ist_base + (uint64_t)(i + 2) * (CPU_STACK_SIZE / 4);
+
+	struct dtr g = { sizeof(c->gdt) - 1, (uint64_t)(uintptr_t)gdt };
 	struct dtr i = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
 	__asm__ volatile("lgdt %0" : : "m"(g));
 	__asm__ volatile("lidt %0" : : "m"(i));

@@ -8,7 +8,6 @@
 #include <arch/lapic.h>
 #include <sv/mm.h>
 
-#define MSR_APIC_BASE 0x1b
 #define APIC_BASE_X2 (1ULL << 10)
 #define APIC_BASE_ADDR 0x000ffffffffff000ULL
 
@@ -61,16 +60,63 @@ bool lapic_irr(unsigned int vector)
 	return lapic_read(LAPIC_IRR + (vector / 32) * 16) & (1u << (vector % 32));
 }
 
-int lapic_calibrate(uint64_t *tsc_hz, uint64_t *apic_hz)
+int lapic_init(void)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 
 	if (!(base & APIC_BASE_ENABLE))
 		return -SV_ENODEV;
+	if (mmio)
+		return 0;
 	boot_pa = base & APIC_BASE_ADDR;
 	mmio = paging_map_uc(boot_pa);
 	if (!mmio && !(base & APIC_BASE_X2))
 		return -SV_ENOMEM;
+	return 0;
+}
+
+uint64_t lapic_base_pa(void)
+{
+	return boot_pa;
+}
+
+uint32_t lapic_id(void)
+{
+	if (x2apic())
+		return (uint32_t)rdmsr(0x802);
+	return regs()[LAPIC_ID / 4] >> 24;
+}
+
+bool lapic_x2apic(void)
+{
+	return x2apic();
+}
+
+int lapic_send_ipi(uint32_t dest, uint32_t low)
+{
+	if (x2apic()) {
+		wrmsr(0x830, ((uint64_t)dest << 32) | low);
+		return 0;
+	}
+	if (dest > 0xff)
+		return -SV_EINVAL;
+	/* SDM 3A 11.6.1: wait for the last IPI to leave before the next one. */
+	for (unsigned long i = 0; regs()[LAPIC_ICR_LO / 4] & ICR_BUSY; i++) {
+		if (i > 100000000UL)
+			return -SV_EBUSY;
+		cpu_relax();
+	}
+	regs()[LAPIC_ICR_HI / 4] = dest << 24;
+	regs()[LAPIC_ICR_LO / 4] = low;
+	return 0;
+}
+
+int lapic_calibrate(uint64_t *tsc_hz, uint64_t *apic_hz)
+{
+	int rc = lapic_init();
+
+	if (rc)
+		return rc;
 
 	const uint32_t pit_count = 11932; /* 10 ms at 1193182 Hz */
 	uint32_t lvt = lapic_read(LAPIC_LVT_TIMER), tdcr = lapic_read(LAPIC_TDCR);

@@ -9,6 +9,7 @@
 #define MB2_MAX_MMAP 128
 #define MB2_MAX_CMDLINE 1024
 #define MB2_MAX_INFO_SIZE (1u << 20)
+#define MB2_ACPI_RSDP_MAX 64 /* = ACPI_RSDP_MAX_LEN: a v2 RSDP is 36 bytes */
 
 /* E820 types, as multiboot2 reports them. */
 #define MEM_USABLE 1
@@ -27,12 +28,26 @@ struct mb2_module {
 	char cmdline[MB2_MAX_CMDLINE];
 };
 
+/*
+ * A copy of the RSDP from tag 14 ("ACPI old": the ACPI 1.0 RSDP, 20
+ * bytes) or 15 ("ACPI new": the ACPI 2.0+ RSDP, its length field's worth).
+ * Only copied, not checked: pass bytes and len to acpi_rsdp_check.
+ */
+struct mb2_acpi_rsdp {
+	uint8_t bytes[MB2_ACPI_RSDP_MAX];
+	uint32_t len;     /* bytes copied: the tag's payload, at most MB2_ACPI_RSDP_MAX */
+	uint32_t tag_len; /* the tag's payload size, which may exceed len */
+	bool present;     /* the tag was there (the first such tag is kept) */
+};
+
 struct mb2_boot {
 	char cmdline[MB2_MAX_CMDLINE];
 	struct mb2_module mods[MB2_MAX_MODULES];
 	unsigned int nmods;
 	struct mem_range mmap[MB2_MAX_MMAP];
 	unsigned int nmmap;
+	struct mb2_acpi_rsdp acpi_old; /* tag 14 */
+	struct mb2_acpi_rsdp acpi_new; /* tag 15: preferred when it checks */
 	uint64_t info_start, info_end; /* where the information itself lies */
 	const char *error;             /* set when parsing failed */
 };
@@ -41,6 +56,8 @@ struct mb2_boot {
  * Parses the information at info (size bytes readable).  Returns 0 or
  * -SV_EINVAL with out->error saying what was wrong.  Strings are copied
  * and NUL-terminated; a string too long is an error, not a truncation.
+ * The ACPI RSDP tags (14, 15) are copied, bounded, and never an error:
+ * acpi_rsdp_check judges them.
  */
 int mb2_parse(const uint8_t *info, size_t size, uint64_t info_phys, struct mb2_boot *out);
 

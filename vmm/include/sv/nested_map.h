@@ -20,4 +20,11 @@ struct nested_format {
 int nested_map_build(const struct nested_format *f, uint64_t span, const struct sv_range *hidden,
 		     unsigned int nhidden, uint64_t sink, uint64_t *root);
 
+/*
+ * Makes the 4 KiB page at gpa absent in the map at root, splitting large
+ * pages on the way, so that every guest access to it exits.  Only before
+ * any CPU runs the guest: no TLB of a guest can hold the old entry.
+ */
+int nested_map_trap(const struct nested_format *f, uint64_t root, uint64_t gpa);
+
 #endif

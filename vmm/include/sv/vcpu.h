@@ -39,6 +39,8 @@ enum sv_exit_reason {
 	SV_EXIT_NPF,         /* nested/EPT fault: npf.gpa, npf.write */
 	SV_EXIT_INVALID,     /* the CPU refused the guest state */
 	SV_EXIT_UNKNOWN,     /* raw holds the vendor exit code */
+	SV_EXIT_APIC,        /* an access to the trapped xAPIC page: npf.gpa, npf.write */
+	SV_EXIT_NMI,         /* an NMI reached the VMM (ours, or the guest's, queued) */
 	SV_EXIT_COUNT
 };
 
@@ -65,6 +67,8 @@ struct sv_exit {
 struct sv_guest_paging {
 	uint64_t cr0, cr3, cr4, efer;
 	unsigned int cpl;
+	uint64_t cs_base;    /* for fetching the instruction at RIP */
+	unsigned int cs_bits; /* 16, 32 or 64: the code segment's mode */
 };
 
 /* Initial guest state, vendor-neutral: 32-bit flat protected mode. */
@@ -83,6 +87,10 @@ struct sv_vcpu {
 	void *vendor;        /* the backend's own state (VMCB/VMCS and more) */
 	uint64_t exits[SV_EXIT_COUNT];
 	uint64_t exits_total;
+	unsigned int cpu;    /* index of the CPU it runs on (struct sv_cpu) */
+	uint32_t apic_id;
+	bool wait_sipi;      /* after INIT: waits for a SIPI, as a real AP does */
+	uint32_t sipis;      /* SIPIs that started it, for stats */
 };
 
 /* A physical range the guest must not see (the VMM's own memory). */
@@ -103,7 +111,23 @@ struct sv_vcpu_ops {
 	 */
 	int (*build_npt)(uint64_t max_phys, const struct sv_range *hidden,
 			 unsigned int nhidden, uint64_t sink_page);
+	/* Pages the guest may not reach at all: every access exits (SV_EXIT_APIC). */
+	int (*trap_page)(uint64_t gpa);
 	int (*vcpu_init)(struct sv_vcpu *v, const struct sv_guest_boot *boot);
+	/* An AP's vCPU, in the state after INIT: waiting for a SIPI. */
+	int (*vcpu_init_ap)(struct sv_vcpu *v);
+	/* INIT reached v (an AP): back to the INIT state, waiting for a SIPI. */
+	void (*vcpu_init_signal)(struct sv_vcpu *v);
+	/* A SIPI for a waiting v: real mode at CS = vector << 8, IP = 0. */
+	void (*vcpu_sipi)(struct sv_vcpu *v, uint8_t vector);
+	/*
+	 * True when the CPU itself waits for SIPI in guest mode (VMX activity
+	 * state); false when the VMM must learn of INIT/SIPI from the guest's
+	 * ICR writes (SVM, guest/apic.c).
+	 */
+	bool hw_sipi;
+	/* Keeps a CPU that will never run the guest where INIT cannot reach it. */
+	void (*hold)(bool enabled);
 	/* Runs the guest until the next exit common code must handle. */
 	void (*run)(struct sv_vcpu *v, struct sv_exit *exit);
 	/* Exception injection at the next entry (vector, error code or -1). */

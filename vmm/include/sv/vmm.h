@@ -5,7 +5,6 @@
 #include <sv/vcpu.h>
 
 extern const struct sv_vcpu_ops *vmm_backend;
-extern struct sv_vcpu vmm_vcpu;
 
 /* The C entry point, called by boot/entry.S on the boot stack. */
 void vmm_main(uint32_t magic, uint32_t info_phys);
@@ -13,7 +12,9 @@ void vmm_main(uint32_t magic, uint32_t info_phys);
 /* Installs the interrupt hook: guest events and the budget timer (guest/irq.c). */
 void irq_init(void);
 
-__noreturn void vmm_run_guest(struct sv_guest_boot *boot, const struct sv_range *hidden,
-			      unsigned int nhidden);
+/* The shared nested tables, with the hidden ranges and the xAPIC trap (guest/run.c). */
+int vmm_build_nested(const struct sv_range *hidden, unsigned int nhidden);
+/* The boot CPU's vCPU from the Linux entry, then its loop. */
+__noreturn void vmm_run_guest(struct sv_guest_boot *boot);
 
 #endif

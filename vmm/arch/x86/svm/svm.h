@@ -28,7 +28,11 @@ int svm_msrpm_init(uint8_t *msrpm);
 
 /* The struct sv_vcpu_ops entries (svm_init.c builds the table). */
 int svm_build_npt(uint64_t span, const struct sv_range *hidden, unsigned int nhidden, uint64_t sink);
+int svm_npt_trap(uint64_t gpa);
 int svm_vcpu_init(struct sv_vcpu *v, const struct sv_guest_boot *boot);
+int svm_vcpu_init_ap(struct sv_vcpu *v);
+void svm_vcpu_init_signal(struct sv_vcpu *v);
+void svm_vcpu_sipi(struct sv_vcpu *v, uint8_t vector);
 void svm_run(struct sv_vcpu *v, struct sv_exit *e);
 void svm_inject_exception(struct sv_vcpu *v, unsigned int vector, int64_t error_code);
 void svm_get_paging(struct sv_vcpu *v, struct sv_guest_paging *p);

@@ -106,6 +106,16 @@ void svm_run(struct sv_vcpu *v, struct sv_exit *e)
 			e->reason = SV_EXIT_CPUID;
 			e->insn_len = insn_len(vmcb, LEN_CPUID);
 			return;
+		case VMEXIT_NMI:
+			/*
+			 * The NMI that made the exit stays pending until GIF is
+			 * set (APM 2 15.17): take it now, with IF clear, in the
+			 * VMM's handler (guest/irq.c), which tells ours from the
+			 * guest's.
+			 */
+			__asm__ volatile("stgi; clgi" ::: "memory");
+			e->reason = SV_EXIT_NMI;
+			return;
 		case VMEXIT_MSR: {
 			bool write = vmcb->ctl.exitinfo1 == 1;
 			if (svm_msr_exit(v, s, write)) {
@@ -117,6 +127,7 @@ void svm_run(struct sv_vcpu *v, struct sv_exit *e)
 			}
 			e->reason = write ? SV_EXIT_WRMSR : SV_EXIT_RDMSR;
 			e->msr.index = (uint32_t)v->regs.rcx;
+			e->msr.value = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
 			e->insn_len = insn_len(vmcb, LEN_MSR);
 			return;
 		}
@@ -139,9 +150,10 @@ void svm_run(struct sv_vcpu *v, struct sv_exit *e)
 			e->reason = SV_EXIT_INIT;
 			return;
 		case VMEXIT_NPF:
-			e->reason = SV_EXIT_NPF;
 			e->npf.gpa = vmcb->ctl.exitinfo2;
 			e->npf.write = vmcb->ctl.exitinfo1 & 2;
+			/* Not present (bit 0 clear): only trapped pages are. */
+			e->reason = (vmcb->ctl.exitinfo1 & 1) ? SV_EXIT_NPF : SV_EXIT_APIC;
 			return;
 		case VMEXIT_INVALID:
 			e->reason = SV_EXIT_INVALID;
@@ -173,4 +185,12 @@ void svm_get_paging(struct sv_vcpu *v, struct sv_guest_paging *p)
 	p->cr4 = s->vmcb->save.cr4;
 	p->efer = s->vmcb->save.efer;
 	p->cpl = s->vmcb->save.cpl;
+	p->cs_base = s->vmcb->save.cs.base;
+	/* Attribute bits 9 (L) and 10 (D/B) in the VMCB's packed format. */
+	if ((p->efer & EFER_LMA) && (s->vmcb->save.cs.attrib & (1u << 9)))
+		p->cs_bits = 64;
+	else if ((p->cr0 & CR0_PE) && (s->vmcb->save.cs.attrib & (1u << 10)))
+		p->cs_bits = 32;
+	else
+		p->cs_bits = 16;
 }

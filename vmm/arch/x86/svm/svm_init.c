@@ -5,6 +5,7 @@
  */
 #include <arch/cpu.h>
 #include <sv/console.h>
+#include <sv/cpu.h>
 #include <sv/mm.h>
 
 #include "svm.h"
@@ -45,17 +46,36 @@ static int svm_probe(void)
 	return 0;
 }
 
+/* On each CPU: EFER.SVME and a host save area of its own (APM 2 15.30.4). */
 static int svm_enable(void)
 {
+	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS)
+		return -SV_ENODEV;
 	uint64_t hsave = palloc_page();
 
 	if (!hsave)
 		return -SV_ENOMEM;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, hsave);
-	sv_printf("SVM on: nested paging, %s\n",
-		  svm_has_nrips ? "next-RIP from the CPU (NRIPS)" : "no NRIPS: RIP advanced by the VMM");
+	if (cpu_index() == 0)
+		sv_printf("SVM on: nested paging, %s\n",
+			  svm_has_nrips ? "next-RIP from the CPU (NRIPS)" : "no NRIPS: RIP advanced by the VMM");
 	return 0;
+}
+
+/*
+ * GIF clear holds INIT, NMI and interrupts pending (APM 2 15.17): a held
+ * CPU never takes an INIT, so a guest's SIPI finds it not waiting.
+ */
+static void svm_hold(bool enabled)
+{
+	if (enabled)
+		__asm__ volatile("clgi" ::: "memory");
+}
+
+static int svm_trap_page(uint64_t gpa)
+{
+	return svm_npt_trap(gpa);
 }
 
 const struct sv_vcpu_ops svm_ops = {
@@ -64,7 +84,13 @@ const struct sv_vcpu_ops svm_ops = {
 	.probe = svm_probe,
 	.enable = svm_enable,
 	.build_npt = svm_build_npt,
+	.trap_page = svm_trap_page,
 	.vcpu_init = svm_vcpu_init,
+	.vcpu_init_ap = svm_vcpu_init_ap,
+	.vcpu_init_signal = svm_vcpu_init_signal,
+	.vcpu_sipi = svm_vcpu_sipi,
+	.hw_sipi = false,
+	.hold = svm_hold,
 	.run = svm_run,
 	.inject_exception = svm_inject_exception,
 	.get_paging = svm_get_paging,

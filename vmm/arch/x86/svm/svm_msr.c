@@ -5,6 +5,7 @@
  * or let the guest break it.  Everything else passes through.
  */
 #include <arch/cpu.h>
+#include <arch/lapic.h>
 
 #include "svm.h"
 
@@ -12,7 +13,7 @@
 #define EFER_WRITABLE 0xfd01ULL
 
 /* MSRPM: 2 bits per MSR (read, write), three 2 KiB ranges (APM 2 15.11). */
-static void msrpm_set(uint8_t *pm, uint32_t msr)
+static void msrpm_bits(uint8_t *pm, uint32_t msr, unsigned int bits)
 {
 	uint32_t off;
 
@@ -22,14 +23,21 @@ static void msrpm_set(uint8_t *pm, uint32_t msr)
 		off = 0x800, msr -= 0xc0000000;
 	else
 		off = 0x1000, msr -= 0xc0010000;
-	pm[off + msr / 4] |= (uint8_t)(3u << ((msr % 4) * 2));
+	pm[off + msr / 4] |= (uint8_t)(bits << ((msr % 4) * 2));
 }
 
 int svm_msrpm_init(uint8_t *msrpm)
 {
-	msrpm_set(msrpm, MSR_EFER);
-	msrpm_set(msrpm, MSR_VM_CR);
-	msrpm_set(msrpm, MSR_VM_HSAVE_PA);
+	msrpm_bits(msrpm, MSR_EFER, 3);
+	msrpm_bits(msrpm, MSR_VM_CR, 3);
+	msrpm_bits(msrpm, MSR_VM_HSAVE_PA, 3);
+	/*
+	 * Writes only, for guest/apic.c: the x2APIC ICR (INIT and SIPI are
+	 * the VMM's on SVM) and the APIC base (the trapped xAPIC page must
+	 * stay where the ICR writes are caught).
+	 */
+	msrpm_bits(msrpm, MSR_X2APIC_ICR, 2);
+	msrpm_bits(msrpm, MSR_APIC_BASE, 2);
 	return 0;
 }
 

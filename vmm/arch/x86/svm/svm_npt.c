@@ -29,3 +29,10 @@ int svm_build_npt(uint64_t span, const struct sv_range *hidden, unsigned int nhi
 	struct nested_format f = { npt_table, npt_leaf, (r.edx & (1u << 26)) != 0 };
 	return nested_map_build(&f, span, hidden, nhidden, sink, &svm_npt_root);
 }
+
+int svm_npt_trap(uint64_t gpa)
+{
+	struct nested_format f = { npt_table, npt_leaf, true };
+
+	return nested_map_trap(&f, svm_npt_root, gpa);
+}

@@ -7,15 +7,21 @@
 #include <arch/cpu.h>
 #include <sv/mm.h>
 
+#include <sv_config.h>
+
 #include "fsstring.h"
 #include "svm.h"
 
-static struct svm_vcpu svm_vcpu0;
+static struct svm_vcpu svm_vcpus[SV_MAX_CPUS];
+/* Shared by every vCPU: the I/O map lets every port through, the MSR map is fixed. */
+static uint64_t iopm_pa, msrpm_pa;
 
 #define ATTR_CODE32 0xc9b /* present, DPL 0, code exec/read accessed, D, G */
 #define ATTR_DATA32 0xc93 /* present, DPL 0, data read/write accessed, D/B, G */
 #define ATTR_TSS32 0x08b  /* present, busy 32-bit TSS */
 #define ATTR_LDT 0x082
+#define ATTR_CODE16 0x09b /* real mode: present, code exec/read accessed */
+#define ATTR_DATA16 0x093
 
 static void flat(struct vmcb_seg *s, uint16_t sel, uint16_t attrib)
 {
@@ -25,34 +31,55 @@ static void flat(struct vmcb_seg *s, uint16_t sel, uint16_t attrib)
 	s->base = 0;
 }
 
-int svm_vcpu_init(struct sv_vcpu *v, const struct sv_guest_boot *boot)
+/* The VMCB and the intercepts, the same for every vCPU. */
+static int vmcb_alloc(struct sv_vcpu *v, struct svm_vcpu *s)
 {
-	struct svm_vcpu *s = &svm_vcpu0;
-
+	if (!iopm_pa) {
+		iopm_pa = palloc_pages(3, 1);  /* 12 KiB, all zero: no port exits */
+		msrpm_pa = palloc_pages(2, 1); /* 8 KiB */
+		if (!iopm_pa || !msrpm_pa)
+			return -SV_ENOMEM;
+		svm_msrpm_init(phys_to_virt(msrpm_pa));
+	}
 	s->vmcb_pa = palloc_page();
 	s->host_vmcb_pa = palloc_page();
-	s->iopm_pa = palloc_pages(3, 1);  /* 12 KiB, all zero: no port exits */
-	s->msrpm_pa = palloc_pages(2, 1); /* 8 KiB */
-	if (!s->vmcb_pa || !s->host_vmcb_pa || !s->iopm_pa || !s->msrpm_pa)
+	if (!s->vmcb_pa || !s->host_vmcb_pa)
 		return -SV_ENOMEM;
 	s->vmcb = phys_to_virt(s->vmcb_pa);
-	svm_msrpm_init(phys_to_virt(s->msrpm_pa));
+	s->iopm_pa = iopm_pa;
+	s->msrpm_pa = msrpm_pa;
 
 	struct vmcb_control *c = &s->vmcb->ctl;
-	c->intercept_misc1 = INTERCEPT1_INIT | INTERCEPT1_CPUID | INTERCEPT1_MSR |
-			     INTERCEPT1_SHUTDOWN;
+	/*
+	 * NMI: the VMM's own (the INIT/SIPI kick, guest/apic.c) must reach
+	 * it; the guest's are handed back at the next entry.
+	 */
+	c->intercept_misc1 = INTERCEPT1_NMI | INTERCEPT1_INIT | INTERCEPT1_CPUID |
+			     INTERCEPT1_MSR | INTERCEPT1_SHUTDOWN;
 	/* VMRUN must be intercepted (APM 2 15.5.1); the rest of SVM is hidden. */
 	c->intercept_misc2 = INTERCEPT2_VMRUN | INTERCEPT2_VMMCALL | INTERCEPT2_VMLOAD |
 			     INTERCEPT2_VMSAVE | INTERCEPT2_STGI | INTERCEPT2_CLGI |
 			     INTERCEPT2_SKINIT;
 	c->iopm_base = s->iopm_pa;
 	c->msrpm_base = s->msrpm_pa;
-	c->asid = 1;
+	c->asid = 1; /* one guest: every CPU tags its own TLB with the same ASID */
 	c->tlb_control = 1; /* flush this ASID on the first VMRUN */
 	c->np_enable = 1;
 	c->ncr3 = svm_npt_root;
 	/* V_INTR_MASKING stays 0: physical interrupts go straight to the guest. */
+	v->vendor = s;
+	/* Host state VMRUN does not switch (FS, GS, TR, LDTR, syscall MSRs): this CPU's. */
+	__asm__ volatile("vmsave %%rax" : : "a"(s->host_vmcb_pa) : "memory");
+	return 0;
+}
 
+int svm_vcpu_init(struct sv_vcpu *v, const struct sv_guest_boot *boot)
+{
+	struct svm_vcpu *s = &svm_vcpus[v->cpu];
+	int rc = vmcb_alloc(v, s);
+
+	if (rc)
+		return rc;
 	struct vmcb_save *g = &s->vmcb->save;
 	flat(&g->cs, boot->cs_sel, ATTR_CODE32);
 	flat(&g->ds, boot->ds_sel, ATTR_DATA32);
@@ -83,9 +110,86 @@ int svm_vcpu_init(struct sv_vcpu *v, const struct sv_guest_boot *boot)
 	v->rip = boot->eip;
 	v->rsp = 0;
 	v->rflags = 0x2;
-	v->vendor = s;
+	return 0;
+}
 
-	/* Host state VMRUN does not switch (FS, GS, TR, LDTR, syscall MSRs). */
-	__asm__ volatile("vmsave %%rax" : : "a"(s->host_vmcb_pa) : "memory");
+static void real_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib)
+{
+	s->sel = sel;
+	s->attrib = attrib;
+	s->limit = 0xffff;
+	s->base = (uint64_t)sel << 4;
+}
+
+/*
+ * The register state after INIT (APM 2 14.1.3, table 14-1), which is also
+ * what a SIPI starts from, with CS:IP at the reset vector until one comes.
+ */
+void svm_vcpu_init_signal(struct sv_vcpu *v)
+{
+	struct svm_vcpu *s = v->vendor;
+	struct vmcb_save *g = &s->vmcb->save;
+	struct cpuid_regs r;
+
+	real_seg(&g->cs, 0xf000, ATTR_CODE16);
+	g->cs.base = 0xffff0000;
+	real_seg(&g->ds, 0, ATTR_DATA16);
+	real_seg(&g->es, 0, ATTR_DATA16);
+	real_seg(&g->ss, 0, ATTR_DATA16);
+	real_seg(&g->fs, 0, ATTR_DATA16);
+	real_seg(&g->gs, 0, ATTR_DATA16);
+	g->gdtr.base = 0;
+	g->gdtr.limit = 0xffff;
+	g->idtr.base = 0;
+	g->idtr.limit = 0xffff;
+	g->tr.sel = 0;
+	g->tr.base = 0;
+	g->tr.attrib = ATTR_TSS32;
+	g->tr.limit = 0xffff;
+	g->ldtr.sel = 0;
+	g->ldtr.base = 0;
+	g->ldtr.attrib = ATTR_LDT;
+	g->ldtr.limit = 0xffff;
+	g->cpl = 0;
+	g->efer = EFER_SVME;
+	g->cr0 = 0x60000010; /* CD, NW, ET */
+	g->cr2 = 0;
+	g->cr3 = 0;
+	g->cr4 = 0;
+	g->dr6 = 0xffff0ff0;
+	g->dr7 = 0x400;
+	g->g_pat = 0x0007040600070406ULL;
+	s->vmcb->ctl.eventinj = 0;
+	s->vmcb->ctl.vintr = 0;
+	s->vmcb->ctl.int_shadow = 0;
+	s->vmcb->ctl.tlb_control = 1;
+	s->nmi_pending = false;
+	memset(s->irq_pending, 0, sizeof(s->irq_pending));
+	memset(&v->regs, 0, sizeof(v->regs));
+	cpuid_count(1, 0, &r);
+	v->regs.rdx = r.eax; /* EDX after INIT: family, model, stepping */
+	v->rip = 0xfff0;
+	v->rsp = 0;
+	v->rflags = 0x2;
+	v->wait_sipi = true;
+}
+
+void svm_vcpu_sipi(struct sv_vcpu *v, uint8_t vector)
+{
+	struct svm_vcpu *s = v->vendor;
+
+	real_seg(&s->vmcb->save.cs, (uint16_t)(vector << 8), ATTR_CODE16);
+	v->rip = 0;
+	v->wait_sipi = false;
+}
+
+int svm_vcpu_init_ap(struct sv_vcpu *v)
+{
+	struct svm_vcpu *s = &svm_vcpus[v->cpu];
+	int rc = vmcb_alloc(v, s);
+
+	if (rc)
+		return rc;
+	svm_vcpu_init_signal(v);
 	return 0;
 }

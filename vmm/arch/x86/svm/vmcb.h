@@ -97,6 +97,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "VMCB G_PAT
 _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 
 /* Intercept bits (APM 2 appendix B, table B-1). */
+#define INTERCEPT1_NMI (1u << 1)
 #define INTERCEPT1_INIT (1u << 3)
 #define INTERCEPT1_CPUID (1u << 18)
 #define INTERCEPT1_INVD (1u << 22)
@@ -112,6 +113,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 #define INTERCEPT2_SKINIT (1u << 6)
 
 /* Exit codes (APM 2 appendix C). */
+#define VMEXIT_NMI 0x061
 #define VMEXIT_INIT 0x063
 #define VMEXIT_CPUID 0x072
 #define VMEXIT_INVD 0x076

@@ -98,7 +98,11 @@ uint64_t *vmx_gpr(struct sv_vcpu *v, unsigned int n);
 
 /* The struct sv_vcpu_ops entries (vmx_init.c builds the table). */
 int vmx_build_ept(uint64_t span, const struct sv_range *hidden, unsigned int nhidden, uint64_t sink);
+int vmx_ept_trap(uint64_t gpa);
 int vmx_vcpu_init(struct sv_vcpu *v, const struct sv_guest_boot *boot);
+int vmx_vcpu_init_ap(struct sv_vcpu *v);
+void vmx_vcpu_init_signal(struct sv_vcpu *v);
+void vmx_vcpu_sipi(struct sv_vcpu *v, uint8_t vector);
 void vmx_run(struct sv_vcpu *v, struct sv_exit *e);
 void vmx_inject_exception(struct sv_vcpu *v, unsigned int vector, int64_t error_code);
 void vmx_get_paging(struct sv_vcpu *v, struct sv_guest_paging *p);

@@ -35,3 +35,10 @@ int vmx_build_ept(uint64_t span, const struct sv_range *hidden, unsigned int nhi
 	vmx_eptp = root | EPTP_WALK4 | EPTP_WB;
 	return 0;
 }
+
+int vmx_ept_trap(uint64_t gpa)
+{
+	struct nested_format f = { ept_table, ept_leaf, vmx_cfg.ept_1g };
+
+	return nested_map_trap(&f, vmx_eptp & ~0xfffULL, gpa);
+}

@@ -283,11 +283,14 @@ void vmx_run(struct sv_vcpu *v, struct sv_exit *e)
 			e->reason = SV_EXIT_SIPI;
 			e->sipi.vector = (uint32_t)vmread(VMCS_EXIT_QUAL) & 0xff;
 			return;
-		case EXIT_REASON_EPT_VIOLATION:
-			e->reason = SV_EXIT_NPF;
+		case EXIT_REASON_EPT_VIOLATION: {
+			uint64_t q = vmread(VMCS_EXIT_QUAL);
 			e->npf.gpa = vmread(VMCS_GUEST_PHYS_ADDR);
-			e->npf.write = vmread(VMCS_EXIT_QUAL) & 2; /* SDM 3C table 28-7 */
+			e->npf.write = q & 2; /* SDM 3C table 28-7 */
+			/* Bits 3-5 clear: the entry grants nothing, a trapped page. */
+			e->reason = (q & 0x38) ? SV_EXIT_NPF : SV_EXIT_APIC;
 			return;
+		}
 		case EXIT_REASON_EPT_MISCONFIG:
 			e->reason = SV_EXIT_NPF;
 			e->npf.gpa = vmread(VMCS_GUEST_PHYS_ADDR);
@@ -331,4 +334,12 @@ void vmx_get_paging(struct sv_vcpu *v, struct sv_guest_paging *p)
 	p->efer = vmread(GUEST_EFER);
 	/* CPL is SS.DPL (SDM 3C 25.4.1). */
 	p->cpl = (unsigned int)(vmread(GUEST_SS_AR) >> 5) & 3;
+	p->cs_base = vmread(GUEST_CS_BASE);
+	uint64_t ar = vmread(GUEST_CS_AR);
+	if ((p->efer & EFER_LMA) && (ar & (1u << 13)))
+		p->cs_bits = 64;
+	else if ((p->cr0 & CR0_PE) && (ar & (1u << 14)))
+		p->cs_bits = 32;
+	else
+		p->cs_bits = 16;
 }

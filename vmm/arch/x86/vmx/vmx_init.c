@@ -7,6 +7,7 @@
  */
 #include <arch/cpu.h>
 #include <sv/console.h>
+#include <sv/cpu.h>
 #include <sv/mm.h>
 
 #include "vmx.h"
@@ -105,8 +106,9 @@ static int vmx_enable(void)
 			  (unsigned long)rdmsr(MSR_FEATURE_CONTROL));
 		return -SV_ENODEV;
 	}
-	sv_printf("VMX on: EPT%s, unrestricted guest, %s\n", vmx_cfg.ept_1g ? " with 1 GiB pages" : "",
-		  vmx_cfg.vpid ? "VPID" : "no VPID");
+	if (cpu_index() == 0)
+		sv_printf("VMX on: EPT%s, unrestricted guest, %s\n", vmx_cfg.ept_1g ? " with 1 GiB pages" : "",
+			  vmx_cfg.vpid ? "VPID" : "no VPID");
 	return 0;
 }
 
@@ -116,7 +118,14 @@ const struct sv_vcpu_ops vmx_ops = {
 	.probe = vmx_probe,
 	.enable = vmx_enable,
 	.build_npt = vmx_build_ept,
+	.trap_page = vmx_ept_trap,
 	.vcpu_init = vmx_vcpu_init,
+	.vcpu_init_ap = vmx_vcpu_init_ap,
+	.vcpu_init_signal = vmx_vcpu_init_signal,
+	.vcpu_sipi = vmx_vcpu_sipi,
+	/* INIT is blocked in VMX root operation and exits in non-root (SDM 3C 26.2, 26.6.2). */
+	.hw_sipi = true,
+	.hold = NULL,
 	.run = vmx_run,
 	.inject_exception = vmx_inject_exception,
 	.get_paging = vmx_get_paging,

@@ -8,12 +8,13 @@
 #include <arch/cpu.h>
 #include <arch/desc.h>
 #include <sv/console.h>
+#include <sv/cpu.h>
 #include <sv/mm.h>
 
 #include "fsstring.h"
 #include "vmx.h"
 
-static struct vmx_vcpu vmx_vcpu0;
+static struct vmx_vcpu vmx_vcpus[SV_MAX_CPUS];
 
 #define MSR_SYSENTER_CS 0x174
 #define MSR_SYSENTER_ESP 0x175
@@ -178,9 +179,9 @@ static void guest_state(struct vmx_vcpu *x, const struct sv_guest_boot *boot, bo
 	w(GUEST_VMCS_LINK, ~0ULL, ok); /* no shadow VMCS (27.3.1.5) */
 }
 
-int vmx_vcpu_init(struct sv_vcpu *v, const struct sv_guest_boot *boot)
+/* The VMCS of v on this CPU: controls and host state, the same for every vCPU. */
+static int vmcs_setup(struct sv_vcpu *v, struct vmx_vcpu *x, bool *okp)
 {
-	struct vmx_vcpu *x = &vmx_vcpu0;
 	bool ok = true;
 
 	x->vmcs_pa = palloc_page();
@@ -214,10 +215,15 @@ int vmx_vcpu_init(struct sv_vcpu *v, const struct sv_guest_boot *boot)
 	if (vmx_cfg.vpid)
 		w(VMCS_VPID, VPID_GUEST, &ok);
 	host_state(&ok);
-	guest_state(x, boot, &ok);
-	if (!ok)
-		return -SV_EINVAL;
+	v->vendor = x;
+	x->launched = false;
+	x->cr2 = 0;
+	*okp = ok;
+	return 0;
+}
 
+static void flush_guest_tlbs(void)
+{
 	/* Nothing cached from before may survive into the guest (SDM 3C 29.4.3). */
 	if (vmx_cfg.invept_single)
 		invept(1, vmx_eptp);
@@ -225,14 +231,135 @@ int vmx_vcpu_init(struct sv_vcpu *v, const struct sv_guest_boot *boot)
 		invept(2, 0);
 	if (vmx_cfg.vpid)
 		invvpid(vmx_cfg.invvpid_single ? 1 : 2, VPID_GUEST);
+}
+
+int vmx_vcpu_init(struct sv_vcpu *v, const struct sv_guest_boot *boot)
+{
+	struct vmx_vcpu *x = &vmx_vcpus[v->cpu];
+	bool ok = true;
+	int rc = vmcs_setup(v, x, &ok);
+
+	if (rc)
+		return rc;
+	guest_state(x, boot, &ok);
+	if (!ok)
+		return -SV_EINVAL;
+	flush_guest_tlbs();
 
 	memset(&v->regs, 0, sizeof(v->regs));
 	v->regs.rsi = boot->esi;
 	v->rip = boot->eip;
 	v->rsp = 0;
 	v->rflags = 0x2;
-	v->vendor = x;
-	x->launched = false;
+	return 0;
+}
+
+#define AR_CODE16 0x009b /* real mode: present, execute/read accessed */
+#define AR_DATA16 0x0093
+#define AR_LDT 0x0082
+#define ACTIVITY_WAIT_SIPI 3 /* SDM 3C 25.4.2 */
+
+static void real_seg(uint64_t sel_field, uint16_t sel, uint32_t ar, uint64_t base)
+{
+	uint64_t n = sel_field - GUEST_ES_SEL;
+
+	vmwrite(sel_field, sel);
+	vmwrite(GUEST_ES_LIMIT + n, 0xffff);
+	vmwrite(GUEST_ES_AR + n, ar);
+	vmwrite(GUEST_ES_BASE + n, base);
+}
+
+/*
+ * The state after INIT (SDM 3A 9.1.1, table 9-1) with the vCPU in
+ * wait-for-SIPI: a SIPI then exits to the VMM (SDM 3C 26.6.2), which
+ * starts it at the vector (vmx_vcpu_sipi), and an INIT exits again.
+ */
+void vmx_vcpu_init_signal(struct sv_vcpu *v)
+{
+	struct vmx_vcpu *x = v->vendor;
+	struct cpuid_regs r;
+
+	x->cr0_shadow = 0x60000010; /* CD, NW, ET */
+	x->cr4_shadow = 0;
+	vmwrite(GUEST_CR0, x->cr0_shadow | vmx_cfg.cr0_guest_set);
+	vmwrite(GUEST_CR3, 0);
+	vmwrite(GUEST_CR4, x->cr4_shadow | vmx_cfg.cr4_guest_set);
+	vmwrite(VMCS_CR0_SHADOW, x->cr0_shadow);
+	vmwrite(VMCS_CR4_SHADOW, x->cr4_shadow);
+	real_seg(GUEST_CS_SEL, 0xf000, AR_CODE16, 0xffff0000);
+	real_seg(GUEST_DS_SEL, 0, AR_DATA16, 0);
+	real_seg(GUEST_ES_SEL, 0, AR_DATA16, 0);
+	real_seg(GUEST_SS_SEL, 0, AR_DATA16, 0);
+	real_seg(GUEST_FS_SEL, 0, AR_DATA16, 0);
+	real_seg(GUEST_GS_SEL, 0, AR_DATA16, 0);
+	vmwrite(GUEST_TR_SEL, 0);
+	vmwrite(GUEST_TR_BASE, 0);
+	vmwrite(GUEST_TR_LIMIT, 0xffff);
+	vmwrite(GUEST_TR_AR, AR_TSS32_BUSY);
+	vmwrite(GUEST_LDTR_SEL, 0);
+	vmwrite(GUEST_LDTR_BASE, 0);
+	vmwrite(GUEST_LDTR_LIMIT, 0xffff);
+	vmwrite(GUEST_LDTR_AR, AR_LDT);
+	vmwrite(GUEST_GDTR_BASE, 0);
+	vmwrite(GUEST_GDTR_LIMIT, 0xffff);
+	vmwrite(GUEST_IDTR_BASE, 0);
+	vmwrite(GUEST_IDTR_LIMIT, 0xffff);
+	vmwrite(GUEST_DR7, 0x400);
+	vmwrite(GUEST_PENDING_DBG, 0);
+	vmwrite(GUEST_INTERRUPTIBILITY, 0);
+	vmwrite(GUEST_SYSENTER_CS, 0);
+	vmwrite(GUEST_SYSENTER_ESP, 0);
+	vmwrite(GUEST_SYSENTER_EIP, 0);
+	vmwrite(GUEST_DEBUGCTL, 0);
+	vmwrite(GUEST_PAT, 0x0007040600070406ULL);
+	vmwrite(GUEST_EFER, 0);
+	vmwrite(VMCS_ENTRY_CTLS, vmread(VMCS_ENTRY_CTLS) & ~(uint64_t)ENTRY_IA32E_GUEST);
+	vmwrite(VMCS_ENTRY_INTR_INFO, 0);
+	vmwrite(GUEST_ACTIVITY, ACTIVITY_WAIT_SIPI);
+	x->pending_event = 0;
+	x->nmi_pending = false;
+	memset(x->irq_pending, 0, sizeof(x->irq_pending));
 	x->cr2 = 0;
+	memset(&v->regs, 0, sizeof(v->regs));
+	cpuid_count(1, 0, &r);
+	v->regs.rdx = r.eax; /* EDX after INIT: family, model, stepping */
+	v->rip = 0xfff0;
+	v->rsp = 0;
+	v->rflags = 0x2;
+	v->wait_sipi = true;
+}
+
+void vmx_vcpu_sipi(struct sv_vcpu *v, uint8_t vector)
+{
+	real_seg(GUEST_CS_SEL, (uint16_t)(vector << 8), AR_CODE16, (uint64_t)vector << 12);
+	vmwrite(GUEST_ACTIVITY, 0);
+	v->rip = 0;
+	v->wait_sipi = false;
+}
+
+int vmx_vcpu_init_ap(struct sv_vcpu *v)
+{
+	struct vmx_vcpu *x = &vmx_vcpus[v->cpu];
+	bool ok = true;
+
+	/* SDM 3D A.6: IA32_VMX_MISC bit 8, wait-for-SIPI is a supported activity state. */
+	if (!(rdmsr(MSR_VMX_MISC) & (1ULL << 8))) {
+		sv_printf("VMX: this CPU has no wait-for-SIPI activity state\n");
+		return -SV_ENODEV;
+	}
+	int rc = vmcs_setup(v, x, &ok);
+	if (rc)
+		return rc;
+	if (!ok)
+		return -SV_EINVAL;
+	/* The fields guest_state writes once and INIT does not change. */
+	vmwrite(GUEST_VMCS_LINK, ~0ULL);
+	vmwrite(VMCS_CR0_MASK, vmx_cfg.cr0_guest_set);
+	vmwrite(VMCS_CR4_MASK, vmx_cfg.cr4_guest_set);
+	vmwrite(GUEST_RSP, 0);
+	vmwrite(GUEST_RIP, 0xfff0);
+	vmwrite(GUEST_RFLAGS, 0x2);
+	vmx_vcpu_init_signal(v);
+	flush_guest_tlbs();
 	return 0;
 }

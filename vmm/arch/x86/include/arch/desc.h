@@ -19,7 +19,11 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 
+/* The boot CPU: fills the shared IDT, then desc_init_cpu for itself. */
 void desc_init(void);
+/* Loads c's own GDT and TSS and the shared IDT on the CPU running it. */
+struct sv_cpu;
+void desc_init_cpu(struct sv_cpu *c);
 /* Stack the CPU switches to when a ring-3 process traps. */
 void tss_set_rsp0(uint64_t rsp0);
 /* Installs a handler for a vector; dpl 3 lets ring 3 use `int n`. */

@@ -1,0 +1,256 @@
+/*
+ * The guest's INIT and SIPI; see include/sv/apic.h for the design.
+ *
+ * Emulating an xAPIC access: the nested page fault gives the physical
+ * address; the instruction at the guest's RIP (fetched through its page
+ * tables) gives direction, width and register (guest/mmio_insn.c).  The
+ * access is then done on this CPU's real LAPIC through the VMM's own
+ * uncached mapping (every CPU sees its own LAPIC at the same address),
+ * except an ICR write, which goes through icr_write().
+ */
+#include <arch/cpu.h>
+#include <arch/lapic.h>
+#include <sv/apic.h>
+#include <sv/console.h>
+#include <sv/cpu.h>
+#include <sv/guest_mem.h>
+#include <sv/hypercall.h>
+#include <sv/machine.h>
+#include <sv/mmio_insn.h>
+
+#include "fsstring.h"
+
+#define VEC_UD 6
+#define VEC_GP 13
+
+static uint64_t trapped_pa; /* the xAPIC page absent from the nested tables, or 0 */
+
+int apic_trap_init(const struct sv_vcpu_ops *ops)
+{
+	if (ops->hw_sipi)
+		return 0;
+	uint64_t pa = lapic_base_pa();
+	if (!pa)
+		return -SV_ENODEV;
+	int rc = ops->trap_page(pa);
+	if (rc)
+		return rc;
+	trapped_pa = pa;
+	return 0;
+}
+
+/* Makes c look at its mailbox soon: an NMI, which exits or interrupts it. */
+static void kick(struct sv_cpu *c)
+{
+	__atomic_store_n(&c->kick, 1, __ATOMIC_SEQ_CST);
+	if (c != this_cpu())
+		lapic_send_ipi(c->apic_id, ICR_NMI);
+}
+
+bool apic_nmi_is_kick(struct sv_cpu *c)
+{
+	return __atomic_exchange_n(&c->kick, 0, __ATOMIC_SEQ_CST) != 0;
+}
+
+static void post(struct sv_cpu *c, uint32_t msg)
+{
+	if (c->state != CPU_READY && c->state != CPU_GUEST)
+		return; /* held CPUs never start */
+	__atomic_fetch_or(&c->mbox, msg, __ATOMIC_SEQ_CST);
+	kick(c);
+}
+
+/* INIT or SIPI to one vCPU, as the guest addressed it. */
+static void deliver(struct sv_cpu *from, struct sv_cpu *to, unsigned int mode, uint8_t vector)
+{
+	if (mode == ICR_MODE_INIT) {
+		if (to->index == 0) {
+			sv_printf("cpu %u sent INIT to the boot CPU: resetting the machine\n", from->index);
+			machine_reset();
+		}
+		post(to, MBOX_INIT);
+	} else {
+		/* The vector goes with the SIPI bit; a second SIPI overwrites it. */
+		uint32_t old = to->mbox, want;
+		do {
+			want = (old & MBOX_INIT) | MBOX_SIPI | vector;
+		} while (!__atomic_compare_exchange_n(&to->mbox, &old, want, false, __ATOMIC_SEQ_CST,
+						      __ATOMIC_SEQ_CST));
+		post(to, 0);
+	}
+}
+
+/*
+ * A guest ICR write.  dest is the destination field as the mode has it
+ * (xAPIC: 8 bits, x2APIC: 32 bits).  Returns true when it was INIT/SIPI
+ * and so handled here; false when it must go to the real LAPIC.
+ */
+static bool icr_write(uint32_t low, uint32_t dest)
+{
+	unsigned int mode = ICR_MODE(low);
+
+	if (mode != ICR_MODE_INIT && mode != ICR_MODE_SIPI)
+		return false;
+	struct sv_cpu *me = this_cpu();
+	/* INIT level de-assert (SDM 3A 11.6.1) is a no-op on every CPU since the Pentium 4. */
+	if (mode == ICR_MODE_INIT && !(low & ICR_ASSERT))
+		return true;
+	unsigned int sh = ICR_SHORTHAND(low);
+	if (sh == ICR_SH_NONE && (low & ICR_LOGICAL)) {
+		static bool said;
+		if (!said)
+			sv_printf("guest sent %s in logical destination mode: not supported, dropped\n",
+				  mode == ICR_MODE_INIT ? "INIT" : "SIPI");
+		said = true;
+		return true;
+	}
+	for (unsigned int i = 0; i < cpu_count; i++) {
+		struct sv_cpu *c = cpus[i];
+		bool hit = sh == ICR_SH_ALL || (sh == ICR_SH_OTHERS && c != me) ||
+			   (sh == ICR_SH_SELF && c == me) || (sh == ICR_SH_NONE && c->apic_id == dest);
+		if (hit)
+			deliver(me, c, mode, (uint8_t)ICR_VECTOR(low));
+	}
+	return true;
+}
+
+static int fetch(const struct sv_guest_paging *pg, uint64_t rip, uint8_t *buf, size_t *n)
+{
+	uint64_t la = pg->cs_bits == 64 ? rip : pg->cs_base + (pg->cs_bits == 32 ? (uint32_t)rip : (uint16_t)rip);
+	size_t want = MMIO_INSN_MAX_LEN;
+
+	if (pg->cs_bits != 64)
+		la = (uint32_t)la;
+	/* The instruction may end before a page that is not mapped: try up to its end first. */
+	size_t first = (size_t)MIN(want, PAGE_SIZE - (la & (PAGE_SIZE - 1)));
+	int rc = gm_copy_from(&guest_phys, pg, buf, la, first);
+	if (rc)
+		return rc;
+	*n = first;
+	if (first < want && gm_copy_from(&guest_phys, pg, buf + first, la + first, want - first) == 0)
+		*n = want;
+	return 0;
+}
+
+bool apic_access_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const struct sv_exit *e)
+{
+	struct sv_guest_paging pg;
+	struct mmio_insn in;
+	uint8_t buf[MMIO_INSN_MAX_LEN];
+	size_t n = 0;
+
+	if (!trapped_pa || ALIGN_DOWN(e->npf.gpa, PAGE_SIZE) != trapped_pa) {
+		sv_printf("cpu %u: guest touched absent physical address %lx at RIP %lx; stopping it\n",
+			  v->cpu, (unsigned long)e->npf.gpa, (unsigned long)v->rip);
+		return false;
+	}
+	ops->get_paging(v, &pg);
+	enum mmio_mode mode = pg.cs_bits == 64 ? MMIO_MODE_64 : pg.cs_bits == 32 ? MMIO_MODE_32 : MMIO_MODE_16;
+	int rc = fetch(&pg, v->rip, buf, &n);
+	if (!rc)
+		rc = mmio_insn_decode(buf, n, mode, &in);
+	unsigned int off = (unsigned int)(e->npf.gpa & (PAGE_SIZE - 1));
+	if (rc || in.size != 4 || (off & 3) || in.write != e->npf.write) {
+		/*
+		 * The LAPIC takes aligned 32-bit accesses only (SDM 3A 11.4.1);
+		 * anything else, or an instruction we do not know, is the
+		 * guest's bug: it gets #GP instead of a wrong emulation.
+		 */
+		sv_printf("cpu %u: unsupported xAPIC access at offset %x (RIP %lx, %s): #GP to the guest\n",
+			  v->cpu, off, (unsigned long)v->rip, rc ? sv_strerror(rc) : "width or alignment");
+		ops->inject_exception(v, VEC_GP, 0);
+		return true;
+	}
+	/* struct sv_gprs is rax rbx rcx rdx ..., the decoder wants the SDM's order. */
+	uint64_t sdm[16] = { v->regs.rax, v->regs.rcx, v->regs.rdx, v->regs.rbx, v->rsp,
+			     v->regs.rbp, v->regs.rsi, v->regs.rdi, v->regs.r8, v->regs.r9,
+			     v->regs.r10, v->regs.r11, v->regs.r12, v->regs.r13, v->regs.r14,
+			     v->regs.r15 };
+	if (in.write) {
+		uint32_t val = (uint32_t)mmio_insn_store_value(&in, sdm);
+		uint32_t old = 0;
+		if (in.xchg)
+			old = lapic_read(off);
+		if (off != LAPIC_ICR_LO || !icr_write(val, lapic_read(LAPIC_ICR_HI) >> 24))
+			lapic_write(off, val);
+		if (in.xchg)
+			mmio_insn_store_reg(&in, sdm, old);
+	} else {
+		mmio_insn_store_reg(&in, sdm, lapic_read(off));
+	}
+	v->regs.rax = sdm[0];
+	v->regs.rcx = sdm[1];
+	v->regs.rdx = sdm[2];
+	v->regs.rbx = sdm[3];
+	v->rsp = sdm[4];
+	v->regs.rbp = sdm[5];
+	v->regs.rsi = sdm[6];
+	v->regs.rdi = sdm[7];
+	v->regs.r8 = sdm[8];
+	v->regs.r9 = sdm[9];
+	v->regs.r10 = sdm[10];
+	v->regs.r11 = sdm[11];
+	v->regs.r12 = sdm[12];
+	v->regs.r13 = sdm[13];
+	v->regs.r14 = sdm[14];
+	v->regs.r15 = sdm[15];
+	v->rip += in.len;
+	if (pg.cs_bits != 64)
+		v->rip = pg.cs_bits == 32 ? (uint32_t)v->rip : (uint16_t)v->rip;
+	return true;
+}
+
+bool apic_wrmsr_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const struct sv_exit *e)
+{
+	if (e->msr.index == MSR_X2APIC_ICR) {
+		if (!icr_write((uint32_t)e->msr.value, (uint32_t)(e->msr.value >> 32)))
+			wrmsr(MSR_X2APIC_ICR, e->msr.value);
+		v->rip += e->insn_len;
+		return true;
+	}
+	if (e->msr.index == MSR_APIC_BASE) {
+		/*
+		 * Enabling x2APIC or disabling the APIC is the guest's; moving
+		 * the xAPIC page is not, since the trap must stay where its
+		 * ICR writes land.
+		 */
+		if (trapped_pa && (e->msr.value & 0x000ffffffffff000ULL) != trapped_pa) {
+			sv_printf("cpu %u: guest tried to move its LAPIC to %lx: #GP\n", v->cpu,
+				  (unsigned long)(e->msr.value & 0x000ffffffffff000ULL));
+			ops->inject_exception(v, VEC_GP, 0);
+			return true;
+		}
+		wrmsr(MSR_APIC_BASE, e->msr.value);
+		v->rip += e->insn_len;
+		return true;
+	}
+	return false;
+}
+
+bool apic_init_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v)
+{
+	if (v->cpu == 0) {
+		/* INIT to the boot CPU means the guest wants a reset. */
+		sv_printf("guest sent INIT to the boot CPU: resetting the machine\n");
+		machine_reset();
+		return false;
+	}
+	ops->vcpu_init_signal(v);
+	return true;
+}
+
+void apic_mailbox(const struct sv_vcpu_ops *ops, struct sv_cpu *c)
+{
+	if (!c->mbox)
+		return;
+	uint32_t m = __atomic_exchange_n(&c->mbox, 0, __ATOMIC_SEQ_CST);
+	struct sv_vcpu *v = &c->vcpu;
+
+	if (m & MBOX_INIT)
+		ops->vcpu_init_signal(v);
+	/* A SIPI counts only for a vCPU that waits for one, as on bare metal. */
+	if ((m & MBOX_SIPI) && v->wait_sipi) {
+		ops->vcpu_sipi(v, (uint8_t)(m & 0xff));
+		v->sipis++;
+	}
+}
