@@ -41,7 +41,13 @@ printf 'XXXXXXXX' | dd of=/dev/mem bs=1 seek=$((0x$s)) conv=notrunc 2>/dev/null
 svinfo > /tmp/svinfo.out && pass vmm-alive-after-devmem || failed vmm-alive-after-devmem "$(cat /tmp/svinfo.out)"
 
 if [ -f /etc/sv/proc-test.sh ]; then
-    sh /etc/sv/proc-test.sh || fail=1
+    # With several CPUs the process scenarios run on the last one, so that
+    # they come from a CPU the guest started (the hypercall ones ran above).
+    last=$(($(nproc) - 1))
+    taskset -c "$last" sh /etc/sv/proc-test.sh || fail=1
+fi
+if [ "$(nproc)" -gt 1 ]; then
+    sh /etc/sv/smp-test.sh || fail=1
 fi
 
 svtest stats

@@ -13,6 +13,7 @@
 #include <sv/cpu.h>
 #include <sv/format.h>
 #include <sv/hypercall.h>
+#include <sv/lock.h>
 #include <sv/mm.h>
 #include <sv/proc_timer.h>
 #include <sv/process.h>
@@ -91,17 +92,25 @@ static int64_t hc_newprocess(struct hc_call *c)
 	if (size > SV_MAX_BINARY_SIZE || sigsize > SV_MAX_SIG_SIZE)
 		return audit_done(&a, -SV_E2BIG);
 
+	/*
+	 * Steps 1-3 touch only this call's own buffers: other CPUs' hypercalls
+	 * and processes' syscalls need not wait for a hash of megabytes.
+	 */
+	unsigned int held = rlock_drop_all(&vmm_lock);
 	/* 1. Copy-in: the VMM's own copy is all that is looked at from now on. */
 	uint64_t t0 = rdtsc();
 	uint64_t npages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
 	/* Not zeroed: the copy overwrites it, and it is freed after loading. */
 	uint64_t copy_pa = palloc_pages_raw(npages, 1);
-	if (!copy_pa)
+	if (!copy_pa) {
+		rlock_retake(&vmm_lock, held);
 		return audit_done(&a, -SV_ENOMEM);
+	}
 	uint8_t *copy = phys_to_virt(copy_pa);
 	if ((rc = gm_copy_from(c->phys, &c->paging, copy, bin, size)) ||
 	    (rc = gm_copy_from(c->phys, &c->paging, sigbuf, sig, sigsize))) {
 		pfree_pages(copy_pa, npages);
+		rlock_retake(&vmm_lock, held);
 		return audit_done(&a, rc);
 	}
 	uint64_t t1 = rdtsc();
@@ -110,6 +119,7 @@ static int64_t hc_newprocess(struct hc_call *c)
 	uint64_t t2 = rdtsc();
 	rc = sv_verify_digest(a.sha256, sigbuf, sigsize, &key);
 	uint64_t t3 = rdtsc();
+	rlock_retake(&vmm_lock, held);
 	a.cycles[0] = t1 - t0;
 	a.cycles[1] = t2 - t1;
 	a.cycles[2] = t3 - t2;

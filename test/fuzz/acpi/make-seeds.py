@@ -82,8 +82,10 @@ def main():
             'xsdt': b'\x01' + image(tables, 0, True),
             'bios': b'\x03' + b'\xc0\x9f' + image(tables, 0xe0000, False),
         }
-        top = image(tables, 0, True)
-        seeds['top'] = b'\x02' + image(tables, 2**64 - len(top), True)
+        # Ending exactly at 2^64, from a 16-aligned base (same padding as at 0).
+        size = (len(image(tables, 0, True)) + 15) & ~15
+        top = image(tables, 2**64 - size, True)
+        seeds['top'] = b'\x02' + top + b'\0' * (size - len(top))
         for kind, data in seeds.items():
             with open(os.path.join(OUT, f'{name}-{kind}'), 'wb') as f:
                 f.write(data)

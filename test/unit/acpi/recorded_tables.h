@@ -5,14 +5,13 @@
  * How: each machine booted Debian's kernel (linux-image-6.1.0-57-amd64)
  * with a busybox initramfs whose /init dumped every table in
  * /sys/firmware/acpi/tables and the RSDP (read from /dev/mem) to the
- * serial port.  Linux refuses
- * /dev/mem reads of the RSDT (it lies in RAM), so the bytes below come
- * from the emulators themselves, read while the guest ran:
+ * serial port.  Linux refuses /dev/mem reads of the RSDT (it lies in
+ * RAM), so the bytes below come from the emulators themselves:
  *
  *   QEMU:  qemu-system-x86_64 -accel tcg -m 512 -machine M -smp N
  *          -kernel vmlinuz -initrd dump.cpio.gz -append console=ttyS0
- *          -monitor unix:SOCK, then in the monitor, once Linux had
- *          printed its dump: pmemsave 0 0x100000 low.bin and
+ *          -monitor unix:SOCK; in the monitor, once Linux had printed
+ *          its dump: pmemsave 0 0x100000 low.bin and
  *          pmemsave 0x1ffe0000 0x20000 hi.bin.
  *   Bochs: the same kernel and initramfs from a grub-mkrescue ISO; the
  *          debugger stopped at the boot sector (pb 0x7c00, after the BIOS
@@ -31,7 +30,10 @@
  *   qemu_q35_smp4      Linux: 4 CPUs; MADT: APIC IDs 0-3 enabled
  *   qemu_pc_smp2_max4  Linux: 2 CPUs, "Allowing 4 CPUs, 2 hotplug CPUs";
  *                      MADT: APIC IDs 0, 1 enabled, 2, 3 not enabled
- *   bochs_smp2         Linux: BOCHS_LINUX_RESULT; MADT: APIC IDs 0, 1 enabled
+ *   bochs_smp2         Linux: 2 CPUs ("Allowing 2 CPUs, 0 hotplug CPUs",
+ *                      "Total of 2 processors activated"; Bochs's log says
+ *                      "SMP support: yes, quantum=16"); MADT: APIC IDs 0, 1
+ *                      enabled
  *
  * All MADTs: local APIC at 0xfee00000, PCAT_COMPAT, one IO APIC at
  * 0xfec00000 (ID 0 in QEMU, 2 in Bochs).
@@ -299,7 +301,10 @@ static const struct rec_machine qemu_pc_smp2_max4 = {
 	qemu_pc_smp2_max4_tables, ARRAY_SIZE(qemu_pc_smp2_max4_tables),
 };
 
-/* Bochs 2.7 (Debian 2.7+dfsg-4+deb12u1), cpu: model=corei7_haswell_4770, count=2, megs: 256, BIOS-bochs-latest. */
+/*
+ * Bochs 2.7 (Debian 2.7+dfsg-4+deb12u1), cpu: model=corei7_haswell_4770,
+ * count=2, megs: 256, BIOS-bochs-latest.
+ */
 static const uint8_t bochs_smp2_rsdp[] = { /* at 0xf9fe0; EBDA segment 0x9fc0 */
 	0x52, 0x53, 0x44, 0x20, 0x50, 0x54, 0x52, 0x20, 0x44, 0x42, 0x4f, 0x43, 0x48, 0x53, 0x20, 0x00,
 	0x00, 0x00, 0xff, 0x0f,

@@ -135,8 +135,8 @@ int acpi_rsdp_check(const void *p, size_t avail, struct acpi_rsdp *out, const ch
  * Finds the RSDP on a BIOS system: on 16-byte boundaries in the first KiB
  * of the EBDA (its segment is the word at 0x40e; ignored unless the EBDA
  * starts between 0x400 and 0xa0000, and not scanned past 0xa0000) and then
- * in 0xe0000-0xfffff.  A
- * candidate that fails acpi_rsdp_check is skipped.  Returns 0 with
+ * in 0xe0000-0xfffff.  A candidate that fails acpi_rsdp_check is skipped
+ * (its bytes are read through the callback).  Returns 0 with
  * out->pa set, -SV_ENOENT (why then names the last candidate's fault, if
  * there was one), or -SV_EFAULT when the BIOS area cannot be mapped.
  */
@@ -144,7 +144,7 @@ int acpi_rsdp_scan(const struct acpi_mem *mem, struct acpi_rsdp *out, const char
 
 /*
  * Maps and checks the table at pa: the header readable, 36 <= length <=
- * ACPI_TABLE_MAX_LEN, pa + length not wrapping, the signature (when sig
+ * ACPI_TABLE_MAX_LEN, pa + length at most 2^64 - 1, the signature (when sig
  * is not NULL; 4 characters), the whole length readable, its checksum.
  * Returns 0, -SV_EINVAL, -SV_EFAULT or -SV_E2BIG.
  */
@@ -161,8 +161,9 @@ int acpi_table_check(const void *p, size_t avail, const char *sig, const char **
 /*
  * Opens the root table: the XSDT when revision >= 2 and its address is
  * nonzero and it passes acpi_table_map, else the RSDT (and xsdt_refused
- * says why the XSDT was not used, when one was named).  Returns 0 or the
- * RSDT's error (-SV_ENOENT when the RSDP names neither table).
+ * says why the XSDT was not used, when one was named).  Returns 0, the
+ * RSDT's error, the XSDT's when there is no RSDT to fall back on, or
+ * -SV_ENOENT when the RSDP names neither table.
  */
 int acpi_root_open(const struct acpi_mem *mem, const struct acpi_rsdp *rsdp,
 		   struct acpi_root *root, const char **why);

@@ -1,0 +1,457 @@
+/*
+ * svsmp: the SMP checks of the boot test suite, run inside the Linux
+ * guest.  Each check prints "SVTEST PASS <name>" or "SVTEST FAIL <name>:
+ * <what happened>" with the exact values.
+ *
+ *   svsmp percpu N        N CPUs online; on each one (pinned): CPUID shows
+ *                         Sealvisor, a hypercall is handled by that CPU's
+ *                         vCPU (cpustat's caller flag on its APIC id), and a
+ *                         /dev/mem read of the VMM's image gives the sink
+ *   svsmp stress BIN SIG S
+ *                         one thread per CPU loading BIN, messaging and
+ *                         killing it for S seconds; then the pool's free
+ *                         pages are back and the audit count is exact
+ *   svsmp cycle           two t-cycle built-ins call each other from two
+ *                         CPUs at once: one side gets -SV_EDEADLK, the other
+ *                         the normal result; then a kill from another CPU
+ *                         ends a running call with -SV_EDEAD
+ *   svsmp online CPU N    N times CPU offline/online, each followed by a
+ *                         hypercall from that CPU; its SIPI count grows by N
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cpuid.h>
+
+#include "svcall.h"
+#include "svfile.h"
+
+static int failures;
+
+static void result(const char *name, int ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void result(const char *name, int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		printf("SVTEST PASS %s\n", name);
+	} else {
+		printf("SVTEST FAIL %s: ", name);
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf("\n");
+		failures++;
+	}
+	fflush(stdout);
+}
+
+static int pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return -1;
+	sched_yield();
+	return sched_getcpu() == cpu ? 0 : -1;
+}
+
+static uint32_t my_apic_id(void)
+{
+	unsigned int a, b, c, d;
+
+	__cpuid(1, a, b, c, d);
+	return b >> 24;
+}
+
+static int get_stats(struct sv_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	return sv_call(SV_HC_STATS, (uint64_t)(uintptr_t)s, sizeof(*s), 0, 0) == (int64_t)sizeof(*s) ? 0 : -1;
+}
+
+/* The cpustat record of the CPU that handles this call (caller == 1), or -1. */
+static int64_t my_vmm_cpu(struct sv_cpu_stats *out)
+{
+	for (uint64_t i = 0; i < 256; i++) {
+		struct sv_cpu_stats s;
+		memset(&s, 0, sizeof(s));
+		int64_t rc = sv_call(SV_HC_CPUSTAT, i, (uint64_t)(uintptr_t)&s, sizeof(s), 0);
+		if (rc == -SV_ENOENT)
+			break;
+		if (rc != (int64_t)sizeof(s))
+			return rc < 0 ? rc : -1;
+		if (s.caller) {
+			*out = s;
+			return (int64_t)i;
+		}
+	}
+	return -1;
+}
+
+static int percpu(long want)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	char name[64];
+	struct sv_stats st;
+
+	snprintf(name, sizeof(name), "smp-nproc-%ld", want);
+	result(name, n == want, "the guest sees %ld CPUs", n);
+	if (get_stats(&st)) {
+		result("smp-stats", 0, "stats hypercall failed");
+		return 1;
+	}
+	snprintf(name, sizeof(name), "smp-vmm-runs-%ld", want);
+	result(name, st.cpus_running == (uint32_t)want && st.cpus_held == 0,
+	       "VMM: %u CPUs, %u run the guest, %u held", st.cpus, st.cpus_running, st.cpus_held);
+	int fd = open("/dev/mem", O_RDONLY);
+	for (long cpu = 0; cpu < n; cpu++) {
+		char sig[13];
+		if (pin((int)cpu)) {
+			snprintf(name, sizeof(name), "smp-cpu%ld-pinned", cpu);
+			result(name, 0, "cannot run on CPU %ld", cpu);
+			continue;
+		}
+		sv_cpuid_signature(sig);
+		snprintf(name, sizeof(name), "smp-cpu%ld-cpuid", cpu);
+		result(name, !strcmp(sig, SV_CPUID_SIGNATURE), "CPUID 0x40000000 says '%s'", sig);
+
+		struct sv_cpu_stats cs;
+		int64_t idx = my_vmm_cpu(&cs);
+		uint32_t apic = my_apic_id();
+		snprintf(name, sizeof(name), "smp-cpu%ld-hypercall", cpu);
+		result(name, idx >= 0 && cs.apic_id == apic && cs.state == SV_CPU_GUEST,
+		       "handled by VMM CPU %" PRId64 " (APIC id %u, state %u); this CPU's APIC id is %u", idx,
+		       idx >= 0 ? cs.apic_id : 0, idx >= 0 ? cs.state : 0, apic);
+
+		/*
+		 * The image and the pool show the same sink page (whatever the
+		 * guest last wrote into it), never the VMM's bytes: the image
+		 * starts with the multiboot2 header magic 0xe85250d6.
+		 */
+		uint8_t img[4096], pool[4096];
+		ssize_t got = fd >= 0 ? pread(fd, img, sizeof(img), (off_t)st.image_start) : -1;
+		ssize_t got2 = fd >= 0 ? pread(fd, pool, sizeof(pool), (off_t)st.pool_start) : -1;
+		static const uint8_t mb2[4] = { 0xd6, 0x50, 0x52, 0xe8 };
+		int sink = got == (ssize_t)sizeof(img) && got2 == (ssize_t)sizeof(pool) &&
+			   !memcmp(img, pool, sizeof(img)) && memcmp(img, mb2, 4);
+		snprintf(name, sizeof(name), "smp-cpu%ld-devmem-sink", cpu);
+		result(name, sink, "read %zd/%zd bytes at %" PRIx64 "/%" PRIx64 ", first bytes %02x%02x%02x%02x",
+		       got, got2, st.image_start, st.pool_start, img[0], img[1], img[2], img[3]);
+	}
+	if (fd >= 0)
+		close(fd);
+	return failures != 0;
+}
+
+/* ---- stress ---- */
+
+struct stress_arg {
+	int cpu;
+	const uint8_t *bin, *sig;
+	size_t binlen, siglen;
+	double seconds;
+	long loads, refused, errors, timeouts;
+	int64_t first_error;
+};
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void *stress_thread(void *p)
+{
+	struct stress_arg *a = p;
+
+	if (pin(a->cpu)) {
+		a->errors++;
+		return NULL;
+	}
+	double end = now() + a->seconds;
+	while (now() < end) {
+		int64_t d = sv_call(SV_HC_NEWPROCESS, (uint64_t)(uintptr_t)a->bin, a->binlen,
+				    (uint64_t)(uintptr_t)a->sig, a->siglen);
+		a->loads++;
+		if (d < 0) {
+			/* A full table or pool is fair while others load: counted, not an error. */
+			if (d == -SV_ETABLE_FULL || d == -SV_ENOMEM || d == -SV_EQUOTA) {
+				a->refused++;
+				continue;
+			}
+			/*
+			 * The budget is wall-clock time: under TCG a vCPU thread the
+			 * host does not schedule for 100 ms runs out of it.  Counted
+			 * apart and bounded below, not taken for a crash.
+			 */
+			if (d == -SV_ETIMEOUT) {
+				a->timeouts++;
+				continue;
+			}
+			if (!a->errors++)
+				a->first_error = d;
+			continue;
+		}
+		bool gone = false;
+		for (int i = 0; i < 3 && !gone; i++) {
+			int64_t r = sv_call(SV_HC_MSGSENDINT, (uint64_t)d, (uint64_t)(41 + i), 0, 0);
+			if (r == -SV_ETIMEOUT) {
+				a->timeouts++;
+				gone = true;
+			} else if (r != 42 + i && !a->errors++) {
+				a->first_error = r;
+			}
+		}
+		int64_t k = sv_call(SV_HC_KILL, (uint64_t)d, 0, 0, 0);
+		if (k != (gone ? -SV_EBADDESC : 0) && !a->errors++)
+			a->first_error = k;
+	}
+	return NULL;
+}
+
+/* The sequence number of the newest audit record (0: none). */
+static uint64_t audit_last(void)
+{
+	static struct sv_audit_entry e[256];
+	uint64_t last = 0, first = 1;
+
+	memset(e, 0, sizeof(e)); /* present pages: the VMM does not fault them in */
+	for (;;) {
+		int64_t n = sv_call(SV_HC_AUDIT, (uint64_t)(uintptr_t)e, 256, first, 0);
+		if (n <= 0)
+			return last;
+		last = e[n - 1].seq;
+		first = last + 1;
+	}
+}
+
+static int stress(const char *binpath, const char *sigpath, double seconds)
+{
+	size_t binlen, siglen;
+	uint8_t *bin = sv_read_locked("svsmp", binpath, &binlen), *sig = sv_read_locked("svsmp", sigpath, &siglen);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	struct stress_arg args[64];
+	pthread_t th[64];
+	struct sv_stats before, after;
+
+	if (!bin || !sig || n < 1 || n > 64) {
+		result("smp-stress-setup", 0, "cannot read %s / %s, or %ld CPUs", binpath, sigpath, n);
+		return 1;
+	}
+	/* One load first, so that lazily made per-CPU buffers do not count as a leak. */
+	for (long c = 0; c < n; c++) {
+		if (pin((int)c))
+			continue;
+		int64_t d = sv_call(SV_HC_NEWPROCESS, (uint64_t)(uintptr_t)bin, binlen, (uint64_t)(uintptr_t)sig, siglen);
+		if (d >= 0) {
+			sv_call(SV_HC_MSGSENDINT, (uint64_t)d, 1, 0, 0);
+			sv_call(SV_HC_KILL, (uint64_t)d, 0, 0, 0);
+		}
+	}
+	uint64_t seq0 = audit_last();
+	if (get_stats(&before)) {
+		result("smp-stress-setup", 0, "stats hypercall failed");
+		return 1;
+	}
+	for (long c = 0; c < n; c++) {
+		args[c] = (struct stress_arg){ .cpu = (int)c, .bin = bin, .sig = sig, .binlen = binlen,
+					       .siglen = siglen, .seconds = seconds };
+		pthread_create(&th[c], NULL, stress_thread, &args[c]);
+	}
+	long loads = 0, refused = 0, errors = 0, timeouts = 0;
+	int64_t first_error = 0;
+	for (long c = 0; c < n; c++) {
+		pthread_join(th[c], NULL);
+		loads += args[c].loads;
+		refused += args[c].refused;
+		errors += args[c].errors;
+		timeouts += args[c].timeouts;
+		if (args[c].errors && !first_error)
+			first_error = args[c].first_error;
+		printf("SVTEST stress cpu %ld: %ld loads, %ld refused, %ld budget timeouts, %ld errors\n", c,
+		       args[c].loads, args[c].refused, args[c].timeouts, args[c].errors);
+	}
+	uint64_t seq1 = audit_last();
+	get_stats(&after);
+	result("smp-stress-no-errors", errors == 0 && loads > 0 && timeouts * 50 <= loads,
+	       "%ld errors and %ld budget timeouts in %ld loads, first error %" PRId64 " (%s)", errors, timeouts,
+	       loads, first_error, sv_error_message(first_error));
+	result("smp-stress-pool-restored", before.pool_pages_free == after.pool_pages_free,
+	       "free pool pages %" PRIu64 " before, %" PRIu64 " after", before.pool_pages_free,
+	       after.pool_pages_free);
+	result("smp-stress-audit-exact", seq1 - seq0 == (uint64_t)loads,
+	       "%" PRIu64 " audit records for %ld newprocess calls", seq1 - seq0, loads);
+	printf("SVTEST stress: %ld loads (%ld refused for room) on %ld CPUs in %.0f s\n", loads, refused, n,
+	       seconds);
+	return failures != 0;
+}
+
+/* ---- cycles and kills across CPUs ---- */
+
+struct call_arg {
+	int cpu;
+	int64_t desc, value, result;
+	pthread_barrier_t *go;
+};
+
+static void *call_thread(void *p)
+{
+	struct call_arg *a = p;
+
+	if (pin(a->cpu)) {
+		a->result = -1000;
+		return NULL;
+	}
+	pthread_barrier_wait(a->go);
+	a->result = sv_call(SV_HC_MSGSENDINT, (uint64_t)a->desc, (uint64_t)a->value, 0, 0);
+	return NULL;
+}
+
+static int cycle(void)
+{
+	struct sv_stats st;
+	int64_t d0 = sv_call(SV_HC_BUILTIN, (uint64_t)(uintptr_t)"t-cycle", 0, 0, 0);
+	int64_t d1 = sv_call(SV_HC_BUILTIN, (uint64_t)(uintptr_t)"t-cycle", 1, 0, 0);
+	pthread_barrier_t go;
+	pthread_t th[2];
+
+	if (d0 < 0 || d1 < 0 || get_stats(&st)) {
+		result("smp-cycle-setup", 0, "built-ins: %" PRId64 ", %" PRId64, d0, d1);
+		return 1;
+	}
+	/* 20 ms of spinning each, in thousands of TSC cycles: both are busy when they call. */
+	int64_t spin = st.tsc_hz_estimate ? (int64_t)(st.tsc_hz_estimate / 50 / 1000) : 20000;
+	int ok = 0, rounds = 0;
+	for (; rounds < 5 && !ok; rounds++) {
+		struct call_arg a[2] = { { 0, d0, spin, 0, &go }, { 1, d1, spin, 0, &go } };
+		pthread_barrier_init(&go, NULL, 2);
+		for (int i = 0; i < 2; i++)
+			pthread_create(&th[i], NULL, call_thread, &a[i]);
+		for (int i = 0; i < 2; i++)
+			pthread_join(th[i], NULL);
+		pthread_barrier_destroy(&go);
+		printf("SVTEST cycle round %d: cpu0 got %" PRId64 ", cpu1 got %" PRId64 "\n", rounds, a[0].result,
+		       a[1].result);
+		ok = (a[0].result == -SV_EDEADLK && a[1].result == 7) ||
+		     (a[1].result == -SV_EDEADLK && a[0].result == 7);
+		if (!ok && !(a[0].result == 7 && a[1].result == 7)) {
+			/* Anything but "both went through one after the other" is wrong. */
+			break;
+		}
+	}
+	result("smp-cycle-edeadlk", ok, "no round gave one side -SV_EDEADLK (48) and the other 7");
+	/* Both still work afterwards, one at a time. */
+	result("smp-cycle-both-alive",
+	       sv_call(SV_HC_MSGSENDINT, (uint64_t)d0, 0, 0, 0) == 7 && sv_call(SV_HC_MSGSENDINT, (uint64_t)d1, 0, 0, 0) == 7,
+	       "a plain call to one of them failed");
+
+	/* A kill from CPU 1 ends the call running on CPU 0 at its next syscall. */
+	struct call_arg k = { 0, d0, -1, 0, &go };
+	pthread_barrier_init(&go, NULL, 2);
+	pthread_create(&th[0], NULL, call_thread, &k);
+	pin(1);
+	pthread_barrier_wait(&go);
+	usleep(20000);
+	int64_t kr = sv_call(SV_HC_KILL, (uint64_t)d0, 0, 0, 0);
+	pthread_join(th[0], NULL);
+	pthread_barrier_destroy(&go);
+	result("smp-kill-other-cpu", kr == 0 && k.result == -SV_EDEAD,
+	       "kill returned %" PRId64 ", the running call ended with %" PRId64 " (%s)", kr, k.result,
+	       sv_error_message(k.result));
+	result("smp-killed-descriptor-stale", sv_call(SV_HC_MSGSENDINT, (uint64_t)d0, 0, 0, 0) == -SV_EBADDESC,
+	       "the killed process's descriptor still works");
+	sv_call(SV_HC_KILL, (uint64_t)d1, 0, 0, 0);
+	return failures != 0;
+}
+
+/* ---- offline / online ---- */
+
+static int set_online(int cpu, int on)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+	int fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	int rc = write(fd, on ? "1" : "0", 1) == 1 ? 0 : -1;
+	close(fd);
+	return rc;
+}
+
+static int online(int cpu, long times)
+{
+	char name[64];
+	struct sv_cpu_stats cs;
+	uint32_t sipis0 = 0, apic0 = 0;
+	long good = 0;
+
+	if (pin(cpu) || my_vmm_cpu(&cs) < 0) {
+		snprintf(name, sizeof(name), "smp-online-cpu%d-setup", cpu);
+		result(name, 0, "cannot reach CPU %d", cpu);
+		return 1;
+	}
+	sipis0 = cs.sipis;
+	apic0 = cs.apic_id;
+	pin(0);
+	for (long i = 0; i < times; i++) {
+		if (set_online(cpu, 0) || set_online(cpu, 1)) {
+			printf("SVTEST online cpu%d round %ld: offline/online write failed\n", cpu, i);
+			break;
+		}
+		char sig[13];
+		if (pin(cpu)) {
+			printf("SVTEST online cpu%d round %ld: cannot run there after online\n", cpu, i);
+			break;
+		}
+		sv_cpuid_signature(sig);
+		int64_t idx = my_vmm_cpu(&cs);
+		pin(0);
+		if (strcmp(sig, SV_CPUID_SIGNATURE) || idx < 0 || cs.apic_id != apic0) {
+			printf("SVTEST online cpu%d round %ld: CPUID '%s', hypercall on VMM CPU %" PRId64 "\n", cpu,
+			       i, sig, idx);
+			break;
+		}
+		good++;
+	}
+	snprintf(name, sizeof(name), "smp-online-cpu%d-%ld", cpu, times);
+	result(name, good == times, "%ld of %ld offline/online rounds ended with a working hypercall", good, times);
+	snprintf(name, sizeof(name), "smp-online-cpu%d-sipis", cpu);
+	result(name, cs.sipis == sipis0 + (uint32_t)times, "SIPI count %u before, %u after %ld rounds", sipis0,
+	       cs.sipis, times);
+	return failures != 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (sv_open() != 0) {
+		printf("SVTEST FAIL svsmp: not running under Sealvisor\n");
+		return 1;
+	}
+	if (argc == 3 && !strcmp(argv[1], "percpu"))
+		return percpu(strtol(argv[2], NULL, 0));
+	if (argc == 5 && !strcmp(argv[1], "stress"))
+		return stress(argv[2], argv[3], strtod(argv[4], NULL));
+	if (argc == 2 && !strcmp(argv[1], "cycle"))
+		return cycle();
+	if (argc == 4 && !strcmp(argv[1], "online"))
+		return online((int)strtol(argv[2], NULL, 0), strtol(argv[3], NULL, 0));
+	fprintf(stderr, "usage: svsmp percpu N | stress BIN SIG SECONDS | cycle | online CPU N\n");
+	return 2;
+}

@@ -1,0 +1,60 @@
+/*
+ * Boot-test process for calls across CPUs (the built-in t-cycle).
+ * Started with value k (0 or 1), it registers the service "cyc-k";
+ * messages to it:
+ *   MSG_INT n > 0   spins n thousand TSC cycles, then sends 0 to "cyc-(1-k)"
+ *                   and returns that call's result (two of them sent n on
+ *                   two CPUs at once call each other: a cycle)
+ *   MSG_INT 0       returns 7
+ *   MSG_INT -1      makes null syscalls forever (until killed or out of budget)
+ */
+#include <sealvisor/proc.h>
+
+static int me;
+
+static unsigned long long tsc(void)
+{
+	unsigned int lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((unsigned long long)hi << 32) | lo;
+}
+
+static int handler(int msgcode, int value, struct msgbuf *buf, int bufcnt)
+{
+	(void)buf;
+	(void)bufcnt;
+	if (msgcode != MSG_INT)
+		return -1;
+	if (value == -1) {
+		for (;;)
+			proc_nullcall();
+	}
+	if (value == 0)
+		return 7;
+	unsigned long long t0 = tsc();
+	while (tsc() - t0 < (unsigned long long)value * 1000)
+		;
+	int d = msgopen(me ? "cyc-0" : "cyc-1");
+	if (d < 0)
+		return d;
+	int r = msgsendint(d, 0);
+	msgclose(d);
+	return r;
+}
+
+int _start(int msgcode, int value, struct msgbuf *buf, int bufcnt)
+{
+	(void)buf;
+	(void)bufcnt;
+	if (msgcode != MSG_INT || (value != 0 && value != 1))
+		return handler(msgcode, value, buf, bufcnt);
+	static int registered;
+	if (!registered) {
+		me = value;
+		registered = 1;
+		int h = msgregister(value ? "cyc-1" : "cyc-0", handler);
+		return h < 0 ? h : 0;
+	}
+	return handler(msgcode, value, buf, bufcnt);
+}
