@@ -121,12 +121,6 @@ static void *worker_main(void *arg)
 	CPU_SET(w->cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set))
 		w->err = errno;
-	if (mode == MODE_MMAP) {
-		/* Warm up: the first fault of the loop is not the steady state. */
-		void *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p != MAP_FAILED)
-			munmap(p, PAGE);
-	}
 	pthread_barrier_wait(&start_line);
 	if (w->err)
 		return NULL;

@@ -6,9 +6,13 @@
 #include <sv/cmdline.h>
 #include <sv/console.h>
 
+#include <sv_config.h>
+
 #include "fsstring.h"
 
 bool cmdline_selftest_fault;
+bool cmdline_selftest_ap_silent;
+unsigned int cmdline_max_cpus = SV_MAX_CPUS;
 
 static void apply_word(const char *w, size_t len, bool first)
 {
@@ -54,7 +58,24 @@ static void apply_word(const char *w, size_t len, bool first)
 			cmdline_selftest_fault = true;
 			return;
 		}
-		sv_printf("command line: selftest='%.*s' is not 'fault'; ignored\n", (int)vlen, v);
+		if (vlen == 9 && !strncmp(v, "ap-silent", 9)) {
+			cmdline_selftest_ap_silent = true;
+			return;
+		}
+		sv_printf("command line: selftest='%.*s' is not 'fault' or 'ap-silent'; ignored\n", (int)vlen, v);
+		return;
+	}
+	if (klen == 8 && !strncmp(w, "max_cpus", 8)) {
+		unsigned long n = 0;
+		size_t i = 0;
+		for (; i < vlen && v[i] >= '0' && v[i] <= '9' && n <= SV_MAX_CPUS; i++)
+			n = n * 10 + (unsigned long)(v[i] - '0');
+		if (i != vlen || vlen == 0 || n < 1 || n > SV_MAX_CPUS) {
+			sv_printf("command line: max_cpus='%.*s' is not 1..%u (-Dmax_cpus); keeping %u\n",
+				  (int)vlen, v, SV_MAX_CPUS, cmdline_max_cpus);
+			return;
+		}
+		cmdline_max_cpus = (unsigned int)n;
 		return;
 	}
 	sv_printf("command line: ignoring unknown option '%.*s'\n", (int)klen, w);

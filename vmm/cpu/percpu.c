@@ -4,6 +4,7 @@
  * page pool exists; every other CPU's come from the pool.
  */
 #include <arch/cpu.h>
+#include <sv/cmdline.h>
 #include <sv/cpu.h>
 #include <sv/lock.h>
 #include <sv/mm.h>
@@ -60,7 +61,7 @@ struct sv_cpu *percpu_add(uint32_t apic_id)
 	struct sv_cpu *c = phys_to_virt(cpa);
 	c->index = cpu_count;
 	c->apic_id = apic_id;
-	c->virtualize = cpu_count < SV_MAX_CPUS;
+	c->virtualize = cpu_count < cmdline_max_cpus;
 	c->stack_base = (uint64_t)(uintptr_t)phys_to_virt(spa);
 	c->ist_base = (uint64_t)(uintptr_t)phys_to_virt(ipa);
 	c->vcpu.cpu = c->index;

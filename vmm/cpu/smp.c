@@ -23,6 +23,7 @@
 #include <arch/lapic.h>
 #include <arch/paging.h>
 #include <sv/acpi.h>
+#include <sv/cmdline.h>
 #include <sv/console.h>
 #include <sv/cpu.h>
 #include <sv/mb2.h>
@@ -111,13 +112,17 @@ static void put64(uint8_t *page, const uint8_t *field, uint64_t v)
 	memcpy(page + TOFF(field), &v, 8);
 }
 
+static unsigned int expected_aps;
+
 static void start_one(struct sv_cpu *c, uint64_t tramp)
 {
 	__atomic_store_n(&c->state, CPU_STARTING, __ATOMIC_SEQ_CST);
 	/* SDM 3A 9.4.4.1: INIT, 10 ms, SIPI, 200 us, SIPI. */
 	lapic_send_ipi(c->apic_id, ICR_INIT_ASSERT);
 	udelay(10000);
-	for (int i = 0; i < 2 && c->state == CPU_STARTING; i++) {
+	/* selftest=ap-silent: the last AP gets no SIPI, as if it never answered. */
+	bool silent = cmdline_selftest_ap_silent && c->index == expected_aps;
+	for (int i = 0; i < 2 && c->state == CPU_STARTING && !silent; i++) {
 		lapic_send_ipi(c->apic_id, ICR_SIPI(tramp >> 12));
 		udelay(200);
 	}
@@ -157,6 +162,8 @@ void smp_boot_aps(uint64_t tramp, const uint32_t *ids, unsigned int n)
 
 	uint32_t bsp = this_cpu()->apic_id;
 	unsigned int skipped = 0;
+	for (unsigned int i = 0; i < n; i++)
+		expected_aps += ids[i] != bsp;
 	for (unsigned int i = 0; i < n; i++) {
 		if (ids[i] == bsp || cpu_by_apic_id(ids[i]))
 			continue;
@@ -186,7 +193,7 @@ void smp_boot_aps(uint64_t tramp, const uint32_t *ids, unsigned int n)
 			held++;
 	}
 	sv_printf("smp: %u CPU(s) run the guest (boot CPU + %u AP(s)), %u held in the VMM; max_cpus %u\n",
-		  1 + ready, ready, held, SV_MAX_CPUS);
+		  1 + ready, ready, held, cmdline_max_cpus);
 }
 
 /* Keeps this CPU in the VMM for good, where a guest INIT cannot reach it. */
@@ -214,7 +221,7 @@ void ap_main(uint32_t apic_id)
 	if (c->state != CPU_STARTING)
 		hold(c, false, "it answered after the boot CPU gave up on it");
 	if (!c->virtualize)
-		hold(c, false, "more CPUs than -Dmax_cpus");
+		hold(c, false, "more CPUs than max_cpus");
 	if (vmm_backend->enable())
 		hold(c, false, "could not enable hardware virtualization on it");
 	if (vmm_backend->vcpu_init_ap(&c->vcpu))
@@ -300,4 +307,16 @@ void smp_start(const struct mb2_boot *mb, uint64_t tramp)
 			ids[n++] = madt_cpus[i].apic_id;
 	}
 	smp_boot_aps(tramp, ids, n);
+
+	/*
+	 * A CPU that does not run the guest is taken out of the guest's MADT
+	 * (in place, checksum fixed), so the OS does not wait for it to boot.
+	 */
+	for (unsigned int i = 0; i < n; i++) {
+		struct sv_cpu *c = cpu_by_apic_id(ids[i]);
+		if (c && (c->state == CPU_READY || c->state == CPU_GUEST))
+			continue;
+		if (madt_disable_cpu((void *)(uintptr_t)t.data, t.length, ids[i]) > 0)
+			sv_printf("ACPI: CPU with APIC id %u marked disabled in the guest's MADT\n", ids[i]);
+	}
 }

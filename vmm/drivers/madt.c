@@ -161,3 +161,44 @@ int madt_parse(const void *table, size_t avail, struct madt_cpu *cpus, unsigned 
 	}
 	return 0;
 }
+
+int madt_disable_cpu(void *table, size_t avail, uint32_t apic_id)
+{
+	uint8_t *b = table;
+	const char *why;
+	int r = acpi_table_check(table, avail, "APIC", &why);
+	int changed = 0;
+
+	if (r < 0)
+		return r;
+	size_t len = (size_t)r;
+	if (len < MADT_HDR_LEN)
+		return -SV_EINVAL;
+	for (size_t off = MADT_HDR_LEN; off + 2 <= len;) {
+		uint8_t *e = b + off;
+		uint8_t type = e[0], elen = e[1];
+		if (elen < 2 || elen > len - off || elen < min_len(type))
+			break; /* madt_parse has said what is wrong with it */
+		size_t flags = 0;
+		if (type == MADT_LAPIC && e[3] == apic_id)
+			flags = 4;
+		else if (type == MADT_X2APIC && rd32(e + 4) == apic_id)
+			flags = 8;
+		if (flags) {
+			uint32_t f = rd32(e + flags) & ~(MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE);
+			for (int i = 0; i < 4; i++)
+				e[flags + (size_t)i] = (uint8_t)(f >> (8 * i));
+			changed++;
+		}
+		off += elen;
+	}
+	if (changed) {
+		/* ACPI 5.2.6: all bytes of the table, checksum included, sum to zero. */
+		uint8_t sum = 0;
+		b[9] = 0;
+		for (size_t i = 0; i < len; i++)
+			sum = (uint8_t)(sum + b[i]);
+		b[9] = (uint8_t)-sum;
+	}
+	return changed;
+}

@@ -400,8 +400,41 @@ static void test_madt(void)
 	CHECK_WHY(why, "table checksum wrong");
 }
 
+/* A held CPU disappears from the OS's view; the table stays valid. */
+static void test_disable(void)
+{
+	const struct rec_machine *m = &qemu_pc_smp4;
+	uint8_t buf[4096];
+	struct madt_cpu cpus[8];
+	struct madt_info mi;
+	const char *why;
+	const struct rec_blob *t = NULL;
+
+	for (size_t i = 0; i < m->ntables; i++) {
+		if (!memcmp(m->tables[i].bytes, "APIC", 4))
+			t = &m->tables[i];
+	}
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	memcpy(buf, t->bytes, t->len);
+	CHECK_EQ(madt_disable_cpu(buf, t->len, 2), 1);
+	CHECK_EQ(madt_disable_cpu(buf, t->len, 9), 0);
+	CHECK_EQ(madt_parse(buf, t->len, cpus, 8, &mi, &why), 0);
+	CHECK_EQ(mi.total, 4);
+	CHECK_EQ(mi.nenabled, 3);
+	CHECK_EQ(cpus[2].apic_id, 2);
+	CHECK_EQ(cpus[2].enabled, false);
+	CHECK_EQ(cpus[2].online_capable, false);
+	CHECK_EQ(cpus[3].enabled, true);
+	buf[9] ^= 1; /* a broken checksum is refused, nothing changed */
+	CHECK_EQ(madt_disable_cpu(buf, t->len, 3), -SV_EINVAL);
+	CHECK_EQ(madt_disable_cpu(buf, 20, 3) < 0, 1);
+}
+
 int main(void)
 {
+	test_disable();
 	test_recorded();
 	test_truncated();
 	test_madt();

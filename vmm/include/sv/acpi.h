@@ -244,4 +244,12 @@ struct madt_info {
 int madt_parse(const void *table, size_t avail, struct madt_cpu *cpus, unsigned int max,
 	       struct madt_info *out, const char **why);
 
+/*
+ * Marks the CPU with this APIC id neither enabled nor online-capable in
+ * the MADT at table (changed in place, checksum fixed), so that the OS
+ * never tries to start it.  For CPUs the VMM holds.  Returns how many
+ * entries changed (0: not listed), or the table's check error.
+ */
+int madt_disable_cpu(void *table, size_t avail, uint32_t apic_id);
+
 #endif

@@ -5,7 +5,8 @@
 /*
  * Applies "key=value" options; unknown or malformed words are reported on
  * the console and ignored.  Options: console=com1..com4|PORT;
- * selftest=fault (a deliberate page fault, to see the exception dump).
+ * selftest=fault (a deliberate page fault, to see the exception dump);
+ * selftest=ap-silent; max_cpus=N.
  */
 void cmdline_apply(const char *cmdline);
 
@@ -13,5 +14,9 @@ void cmdline_apply(const char *cmdline);
 
 /* selftest=fault was given: main.c faults on purpose once its own page tables are up. */
 extern bool cmdline_selftest_fault;
+/* selftest=ap-silent: the last AP gets INIT but no SIPI (tests "an AP that never answers"). */
+extern bool cmdline_selftest_ap_silent;
+/* max_cpus=N: at most N CPUs run the guest (1..-Dmax_cpus); the rest are held. */
+extern unsigned int cmdline_max_cpus;
 
 #endif
