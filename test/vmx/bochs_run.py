@@ -29,7 +29,7 @@ BOCHSRC = """\
 megs: {megs}
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
-cpu: model={model}, count=1, ips={ips}, reset_on_triple_fault=0
+cpu: model={model}, count={cpus}, ips={ips}, reset_on_triple_fault=0
 ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
 ata0-slave: type=cdrom, path={iso}, status=inserted
 boot: cdrom
@@ -61,6 +61,7 @@ def main():
     ap.add_argument("--model", default="corei7_haswell_4770")
     ap.add_argument("--megs", type=int, default=128)
     ap.add_argument("--ips", type=int, default=50000000)
+    ap.add_argument("--cpus", type=int, default=1, help="CPUs (Bochs cpu: count=, QEMU -smp)")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--require", action="append", default=[],
                     help="regular expression that must appear in the serial log")
@@ -90,7 +91,7 @@ def main():
     com1 = os.path.join(work, "com1.log")
     rc_path = os.path.join(work, "bochsrc")
     with open(rc_path, "w") as f:
-        f.write(BOCHSRC.format(megs=args.megs, model=args.model, ips=args.ips,
+        f.write(BOCHSRC.format(megs=args.megs, model=args.model, ips=args.ips, cpus=args.cpus,
                                iso=os.path.abspath(args.iso), com1=com1,
                                log=os.path.join(work, "bochs.log")))
     dbg = os.path.join(work, "dbg.rc")
@@ -101,7 +102,7 @@ def main():
         cmd = [emu, "-accel", "tcg", "-cpu", "max", "-m", str(args.megs), "-no-reboot",
                "-display", "none", "-monitor", "none", "-serial", "file:" + com1,
                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-               "-cdrom", os.path.abspath(args.iso)]
+               "-smp", str(args.cpus), "-cdrom", os.path.abspath(args.iso)]
         args.model = "qemu tcg -cpu max"
     else:
         cmd = [args.bochs, "-q", "-f", rc_path, "-rc", dbg]

@@ -23,6 +23,7 @@
 #include <arch/lapic.h>
 #include <arch/paging.h>
 #include <sv/acpi.h>
+#include <sv/apic.h>
 #include <sv/cmdline.h>
 #include <sv/console.h>
 #include <sv/cpu.h>
@@ -147,6 +148,7 @@ void smp_boot_aps(uint64_t tramp, const uint32_t *ids, unsigned int n)
 		sv_printf("smp: %s: only the boot CPU runs the guest; the other CPUs stay "
 			  "where the firmware left them\n",
 			  tramp ? "out of memory for the trampoline" : "no free page below 64 KiB for the AP trampoline");
+		apic_trap_unknown_cpus(vmm_backend);
 		return;
 	}
 	size_t len = (size_t)(ap_tramp_end - ap_tramp_start);
@@ -175,6 +177,7 @@ void smp_boot_aps(uint64_t tramp, const uint32_t *ids, unsigned int n)
 		if (!c) {
 			sv_printf("smp: no memory or slot for CPU with APIC id %u and %u more: "
 				  "they stay where the firmware left them\n", ids[i], n - i - 1);
+			apic_trap_unknown_cpus(vmm_backend);
 			break;
 		}
 		ap_slots[ap_nslots].apic_id = c->apic_id;
@@ -182,8 +185,10 @@ void smp_boot_aps(uint64_t tramp, const uint32_t *ids, unsigned int n)
 		__atomic_store_n(&ap_nslots, ap_nslots + 1, __ATOMIC_SEQ_CST);
 		start_one(c, tramp);
 	}
-	if (skipped)
+	if (skipped) {
 		sv_printf("smp: %u CPU(s) with APIC ids above 254 need x2APIC mode; not started\n", skipped);
+		apic_trap_unknown_cpus(vmm_backend);
+	}
 
 	unsigned int ready = 0, held = 0;
 	for (unsigned int i = 1; i < cpu_count; i++) {
@@ -283,6 +288,7 @@ void smp_start(const struct mb2_boot *mb, uint64_t tramp)
 		 * them either (it reads the same tables).
 		 */
 		sv_printf("smp: no usable MADT (%s: %s); only the boot CPU is used\n", why, sv_strerror(r));
+		apic_trap_unknown_cpus(vmm_backend);
 		return;
 	}
 	sv_printf("ACPI: RSDP from %s, %s, MADT: %u CPU(s) (%u enabled), LAPIC at %lx\n", from,
@@ -292,9 +298,11 @@ void smp_start(const struct mb2_boot *mb, uint64_t tramp)
 	if (info.duplicates || info.invalid)
 		sv_printf("ACPI: MADT: %u duplicate and %u invalid CPU entries skipped\n", info.duplicates,
 			  info.invalid);
-	if (info.total > info.ncpus)
+	if (info.total > info.ncpus) {
 		sv_printf("smp: %u CPU(s) beyond the %u the VMM can hold: not started\n",
 			  info.total - info.ncpus, CPU_SLOTS);
+		apic_trap_unknown_cpus(vmm_backend);
+	}
 	if (info.lapic_addr != lapic_base_pa())
 		sv_printf("ACPI: MADT says LAPIC at %lx, the CPU says %lx; the CPU wins\n",
 			  (unsigned long)info.lapic_addr, (unsigned long)lapic_base_pa());

@@ -24,6 +24,12 @@
 #define VEC_GP 13
 
 static uint64_t trapped_pa; /* the xAPIC page absent from the nested tables, or 0 */
+/*
+ * Filter mode (VMX when some CPU is not under the VMM): INIT/SIPI to a CPU
+ * that runs a vCPU go on to the hardware, which handles them in VMX
+ * non-root operation; to any other CPU they are dropped.
+ */
+static bool filter_only;
 
 int apic_trap_init(const struct sv_vcpu_ops *ops)
 {
@@ -37,6 +43,52 @@ int apic_trap_init(const struct sv_vcpu_ops *ops)
 		return rc;
 	trapped_pa = pa;
 	return 0;
+}
+
+int apic_trap_unknown_cpus(const struct sv_vcpu_ops *ops)
+{
+	if (trapped_pa)
+		return 0;
+	uint64_t pa = lapic_base_pa();
+	if (!pa || !ops->trap_page)
+		return -SV_ENODEV;
+	int rc = ops->trap_page(pa);
+	if (rc)
+		return rc;
+	if (ops->trap_apic_msrs)
+		ops->trap_apic_msrs();
+	trapped_pa = pa;
+	filter_only = true;
+	sv_printf("smp: not every CPU is known to the VMM: the guest's INIT/SIPI are filtered "
+		  "(every guest xAPIC access now exits)\n");
+	return 0;
+}
+
+static bool runs_vcpu(const struct sv_cpu *c)
+{
+	return c->state == CPU_READY || c->state == CPU_GUEST;
+}
+
+/* Filter mode: INIT/SIPI on to CPUs that run a vCPU, one IPI each; nothing to others. */
+static void filter(struct sv_cpu *me, uint32_t low, uint32_t dest)
+{
+	unsigned int sh = ICR_SHORTHAND(low);
+	uint32_t one = low & ~(3u << 18);
+
+	if (ICR_MODE(low) == ICR_MODE_INIT && !(low & ICR_ASSERT))
+		return;
+	for (unsigned int i = 0; i < cpu_count; i++) {
+		struct sv_cpu *c = cpus[i];
+		bool hit = sh == ICR_SH_ALL || (sh == ICR_SH_OTHERS && c != me) ||
+			   (sh == ICR_SH_SELF && c == me) || (sh == ICR_SH_NONE && c->apic_id == dest);
+		if (!hit || !runs_vcpu(c))
+			continue;
+		if (ICR_MODE(low) == ICR_MODE_INIT && c->index == 0) {
+			sv_printf("cpu %u sent INIT to the boot CPU: resetting the machine\n", me->index);
+			machine_reset();
+		}
+		lapic_send_ipi(c->apic_id, one);
+	}
 }
 
 /* Makes c look at its mailbox soon: an NMI, which exits or interrupts it. */
@@ -102,6 +154,10 @@ static bool icr_write(uint32_t low, uint32_t dest)
 			sv_printf("guest sent %s in logical destination mode: not supported, dropped\n",
 				  mode == ICR_MODE_INIT ? "INIT" : "SIPI");
 		said = true;
+		return true;
+	}
+	if (filter_only) {
+		filter(me, low, dest);
 		return true;
 	}
 	for (unsigned int i = 0; i < cpu_count; i++) {

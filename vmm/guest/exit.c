@@ -40,6 +40,9 @@ bool exit_handle(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const struct 
 	v->exits[e->reason < SV_EXIT_COUNT ? e->reason : SV_EXIT_UNKNOWN]++;
 	v->exits_total++;
 
+	bool fresh = v->sipi_fresh;
+
+	v->sipi_fresh = false;
 	switch (e->reason) {
 	case SV_EXIT_HYPERCALL:
 		v->regs.rax = (uint64_t)hc_dispatch(v, ops);
@@ -89,12 +92,22 @@ bool exit_handle(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const struct 
 		machine_reset();
 		return false;
 	case SV_EXIT_INIT:
+		/*
+		 * VMX blocks INIT in wait-for-SIPI (SDM 3C 26.2: it causes no
+		 * exit there) and so takes it once the SIPI has started the
+		 * vCPU: an INIT before the vCPU ran its first instruction is that
+		 * stale one, and INIT to a CPU waiting for SIPI has no effect on
+		 * bare metal.  Linux sends INIT first to APs that already wait.
+		 */
+		if (fresh && v->rip == 0)
+			return true;
 		return apic_init_exit(ops, v);
 	case SV_EXIT_SIPI:
 		/* VMX: a SIPI to a vCPU in wait-for-SIPI (SDM 3C 26.6.2 / 28.2). */
 		if (v->wait_sipi) {
 			ops->vcpu_sipi(v, (uint8_t)e->sipi.vector);
 			v->sipis++;
+			v->sipi_fresh = true;
 		}
 		return true;
 	case SV_EXIT_APIC:

@@ -19,6 +19,12 @@ struct sv_cpu;
 
 /* Sets up the trap at boot (SVM only); 0 or why not. */
 int apic_trap_init(const struct sv_vcpu_ops *ops);
+/*
+ * When the VMM cannot hold every CPU (no MADT, a CPU it could not start):
+ * on a hw_sipi backend, traps the xAPIC page and the ICR MSR after all
+ * and filters INIT/SIPI to CPUs that run a vCPU.  Before any vCPU exists.
+ */
+int apic_trap_unknown_cpus(const struct sv_vcpu_ops *ops);
 /* SV_EXIT_APIC: emulates the access; false when the guest must stop. */
 bool apic_access_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const struct sv_exit *e);
 /* A WRMSR of the x2APIC ICR or the APIC base; false when not one of them. */

@@ -91,6 +91,7 @@ struct sv_vcpu {
 	uint32_t apic_id;
 	bool wait_sipi;      /* after INIT: waits for a SIPI, as a real AP does */
 	uint32_t sipis;      /* SIPIs that started it, for stats */
+	bool sipi_fresh;     /* started by a SIPI, no exit since (guest/exit.c) */
 };
 
 /* A physical range the guest must not see (the VMM's own memory). */
@@ -128,6 +129,11 @@ struct sv_vcpu_ops {
 	bool hw_sipi;
 	/* Keeps a CPU that will never run the guest where INIT cannot reach it. */
 	void (*hold)(bool enabled);
+	/*
+	 * hw_sipi backends only: from now on, vCPUs made exit on writes of
+	 * the x2APIC ICR and the APIC base (guest/apic.c's filter mode).
+	 */
+	void (*trap_apic_msrs)(void);
 	/* Runs the guest until the next exit common code must handle. */
 	void (*run)(struct sv_vcpu *v, struct sv_exit *exit);
 	/* Exception injection at the next entry (vector, error code or -1). */

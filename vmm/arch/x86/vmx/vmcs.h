@@ -301,6 +301,7 @@
 /* Guest interruptibility state (SDM 3C 25.4.2, table 25-3). */
 #define INTERRUPT_BLOCK_STI (1u << 0)
 #define INTERRUPT_BLOCK_MOVSS (1u << 1)
+#define INTERRUPT_BLOCK_SMI (1u << 2)
 #define INTERRUPT_BLOCK_NMI (1u << 3)
 
 /* Segment access rights in the VMCS (SDM 3C 25.4.1, table 25-2). */

@@ -89,7 +89,8 @@ static inline void invvpid(uint64_t type, uint16_t vpid)
 int vmx_enter(struct sv_gprs *gprs, bool launched);
 void vmx_exit_stub(void);
 
-/* vmx_msr.c */
+/* vmx_msr.c; vmx_trap_apic_msrs: the bitmaps made from now on catch ICR/APIC-base writes. */
+extern bool vmx_trap_apic_msrs;
 void vmx_msr_bitmap_init(uint8_t *bitmap);
 bool vmx_msr_exit(struct sv_vcpu *v, bool write);
 

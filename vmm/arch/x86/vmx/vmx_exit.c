@@ -66,9 +66,11 @@ static void entry_failed(struct sv_exit *e, uint32_t reason)
 	uint64_t q = vmread(VMCS_EXIT_QUAL);
 
 	/* SDM 3C 27.8: basic reason 33 (guest state), 34 (MSR loading), 41 (#MC). */
-	sv_printf("VMX: VM entry failed, exit reason %u, qualification %lx, guest RIP %lx CR0 %lx CR4 %lx\n",
+	sv_printf("VMX: VM entry failed, exit reason %u, qualification %lx, guest RIP %lx CR0 %lx CR4 %lx, "
+		  "interruptibility %lx, activity %lx\n",
 		  reason & 0xffff, (unsigned long)q, (unsigned long)vmread(GUEST_RIP),
-		  (unsigned long)vmread(GUEST_CR0), (unsigned long)vmread(GUEST_CR4));
+		  (unsigned long)vmread(GUEST_CR0), (unsigned long)vmread(GUEST_CR4),
+		  (unsigned long)vmread(GUEST_INTERRUPTIBILITY), (unsigned long)vmread(GUEST_ACTIVITY));
 	e->reason = SV_EXIT_INVALID;
 	e->raw = reason;
 }
@@ -211,6 +213,14 @@ void vmx_run(struct sv_vcpu *v, struct sv_exit *e)
 
 		uint32_t reason = (uint32_t)vmread(VMCS_EXIT_REASON);
 		e->raw = reason;
+		/*
+		 * Blocking by SMI outside SMM fails the next entry (SDM 3C
+		 * 27.3.1.5), and the VMM never runs the guest in SMM; Bochs
+		 * reports it set in the exits of a vCPU a SIPI started.
+		 */
+		uint64_t is = vmread(GUEST_INTERRUPTIBILITY);
+		if (is & INTERRUPT_BLOCK_SMI)
+			vmwrite(GUEST_INTERRUPTIBILITY, is & ~(uint64_t)INTERRUPT_BLOCK_SMI);
 		if (reason & EXIT_REASON_ENTRY_FAIL) {
 			entry_failed(e, reason);
 			return;

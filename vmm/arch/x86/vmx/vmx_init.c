@@ -112,6 +112,11 @@ static int vmx_enable(void)
 	return 0;
 }
 
+static void vmx_trap_apic_msr_writes(void)
+{
+	vmx_trap_apic_msrs = true;
+}
+
 const struct sv_vcpu_ops vmx_ops = {
 	.name = "Intel VMX",
 	.id = 2,
@@ -126,6 +131,7 @@ const struct sv_vcpu_ops vmx_ops = {
 	/* INIT is blocked in VMX root operation and exits in non-root (SDM 3C 26.2, 26.6.2). */
 	.hw_sipi = true,
 	.hold = NULL,
+	.trap_apic_msrs = vmx_trap_apic_msr_writes,
 	.run = vmx_run,
 	.inject_exception = vmx_inject_exception,
 	.get_paging = vmx_get_paging,

@@ -11,6 +11,14 @@
 
 #include "vmx.h"
 
+bool vmx_trap_apic_msrs;
+
+/* Write exits only (the write-low half of the bitmap). */
+static void bitmap_set_write(uint8_t *bm, uint32_t msr)
+{
+	bm[2048 + msr / 8] |= (uint8_t)(1u << (msr % 8));
+}
+
 /* MSR bitmap layout: read-low, read-high, write-low, write-high, 1 KiB each. */
 static void bitmap_set(uint8_t *bm, uint32_t msr)
 {
@@ -31,6 +39,11 @@ void vmx_msr_bitmap_init(uint8_t *bitmap)
 	bitmap_set(bitmap, MSR_FEATURE_CONTROL);
 	for (uint32_t m = MSR_VMX_FIRST; m <= MSR_VMX_LAST; m++)
 		bitmap_set(bitmap, m);
+	/* Only when some CPU is not under the VMM (guest/apic.c filters INIT/SIPI then). */
+	if (vmx_trap_apic_msrs) {
+		bitmap_set_write(bitmap, 0x830); /* x2APIC ICR */
+		bitmap_set_write(bitmap, 0x1b);  /* APIC base */
+	}
 }
 
 bool vmx_msr_exit(struct sv_vcpu *v, bool write)

@@ -333,6 +333,9 @@ void vmx_vcpu_sipi(struct sv_vcpu *v, uint8_t vector)
 {
 	real_seg(GUEST_CS_SEL, (uint16_t)(vector << 8), AR_CODE16, (uint64_t)vector << 12);
 	vmwrite(GUEST_ACTIVITY, 0);
+	/* A CPU fresh from SIPI has nothing blocked (table 9-1: as after INIT). */
+	vmwrite(GUEST_INTERRUPTIBILITY, 0);
+	vmwrite(GUEST_PENDING_DBG, 0);
 	v->rip = 0;
 	v->wait_sipi = false;
 }
