@@ -32,6 +32,11 @@ ap_tramp_start:
 	movw %ax, %ds
 	movzwl %ax, %ebx
 	shll $4, %ebx                   /* EBX = the page's physical address */
+	/*
+	 * An empty IDT until the VMM loads its own: an NMI now shuts this
+	 * CPU down instead of running the real-mode vector in guest memory.
+	 */
+	lidtl OFF(tramp_null_idtr)
 	lgdtl OFF(ap_tramp_gdtr)
 	movl %cr0, %eax
 	orl $1, %eax                    /* PE */
@@ -72,6 +77,10 @@ tramp_gdt:
 	.quad 0x00cf92000000ffff        /* 0x10 data */
 	.quad 0x00af9a000000ffff        /* 0x18 64-bit code */
 tramp_gdt_end:
+	.balign 8
+tramp_null_idtr:
+	.word 0
+	.long 0
 	.balign 8
 ap_tramp_gdtr:
 	.word tramp_gdt_end - tramp_gdt - 1

@@ -18,6 +18,8 @@
 #include <sv/machine.h>
 #include <sv/mmio_insn.h>
 
+#include <sv_config.h>
+
 #include "fsstring.h"
 
 #define VEC_UD 6
@@ -188,6 +190,68 @@ static int fetch(const struct sv_guest_paging *pg, uint64_t rip, uint8_t *buf, s
 	return 0;
 }
 
+/*
+ * The xAPIC registers (SDM 3A table 11-1) and what the guest may do with
+ * them here.  Everything else reads as 0 and ignores writes: an offset
+ * that is not a register must never reach the LAPIC (QEMU, for one,
+ * decodes only bits 4-11, so 0x304 would be the ICR).
+ */
+enum reg_use { REG_NONE, REG_RO, REG_RW, REG_WO };
+
+static enum reg_use reg_use(unsigned int off)
+{
+	if (off & 0xf)
+		return REG_NONE;
+	switch (off) {
+	case 0x020: /* ID: writable on some CPUs; the VMM addresses CPUs by it */
+	case 0x030: /* version */
+	case 0x090: /* APR */
+	case 0x0a0: /* PPR */
+	case 0x0c0: /* RRD */
+	case 0x390: /* current count */
+		return REG_RO;
+	case 0x0b0: /* EOI */
+		return REG_WO;
+	case 0x080: /* TPR */
+	case 0x0d0: /* LDR */
+	case 0x0e0: /* DFR */
+	case 0x0f0: /* SVR */
+	case 0x280: /* ESR */
+	case 0x2f0: /* LVT CMCI */
+	case 0x300: /* ICR low: through icr_write */
+	case 0x310: /* ICR high */
+	case 0x380: /* initial count */
+	case 0x3e0: /* divide configuration */
+		return REG_RW;
+	default:
+		if (off >= 0x100 && off <= 0x270) /* ISR, TMR, IRR */
+			return REG_RO;
+		if (off >= 0x320 && off <= 0x370) /* LVT timer, thermal, PMC, LINT0, LINT1, error */
+			return REG_RW;
+		return REG_NONE;
+	}
+}
+
+/*
+ * LVT entries may not deliver INIT or SMI (a LINT pin wired to INIT would
+ * reset this CPU out of the VMM): such a write arrives masked instead.
+ */
+static uint32_t lvt_filter(unsigned int off, uint32_t val)
+{
+	unsigned int mode = (val >> 8) & 7;
+
+	if ((off == 0x2f0 || (off >= 0x330 && off <= 0x370)) && (mode == ICR_MODE_INIT || mode == 2))
+		return val | (1u << 16);
+	return val;
+}
+
+static bool say_limited(struct sv_vcpu *v)
+{
+	static unsigned int said[SV_MAX_CPUS];
+
+	return v->cpu < SV_MAX_CPUS && said[v->cpu]++ < 5;
+}
+
 bool apic_access_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const struct sv_exit *e)
 {
 	struct sv_guest_paging pg;
@@ -212,27 +276,33 @@ bool apic_access_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const st
 		 * anything else, or an instruction we do not know, is the
 		 * guest's bug: it gets #GP instead of a wrong emulation.
 		 */
-		sv_printf("cpu %u: unsupported xAPIC access at offset %x (RIP %lx, %s): #GP to the guest\n",
-			  v->cpu, off, (unsigned long)v->rip, rc ? sv_strerror(rc) : "width or alignment");
+		if (say_limited(v))
+			sv_printf("cpu %u: unsupported xAPIC access at offset %x (RIP %lx, %s): #GP to the guest\n",
+				  v->cpu, off, (unsigned long)v->rip, rc ? sv_strerror(rc) : "width or alignment");
 		ops->inject_exception(v, VEC_GP, 0);
 		return true;
 	}
+	/*
+	 * In x2APIC mode the page is no LAPIC any more (SDM 3A 11.12.2):
+	 * reads give 0, writes go nowhere.  So does any offset that is not
+	 * a register.
+	 */
+	enum reg_use use = lapic_x2apic() ? REG_NONE : reg_use(off);
 	/* struct sv_gprs is rax rbx rcx rdx ..., the decoder wants the SDM's order. */
 	uint64_t sdm[16] = { v->regs.rax, v->regs.rcx, v->regs.rdx, v->regs.rbx, v->rsp,
 			     v->regs.rbp, v->regs.rsi, v->regs.rdi, v->regs.r8, v->regs.r9,
 			     v->regs.r10, v->regs.r11, v->regs.r12, v->regs.r13, v->regs.r14,
 			     v->regs.r15 };
+	bool readable = use == REG_RO || use == REG_RW, writable = use == REG_RW || use == REG_WO;
 	if (in.write) {
 		uint32_t val = (uint32_t)mmio_insn_store_value(&in, sdm);
-		uint32_t old = 0;
-		if (in.xchg)
-			old = lapic_read(off);
-		if (off != LAPIC_ICR_LO || !icr_write(val, lapic_read(LAPIC_ICR_HI) >> 24))
-			lapic_write(off, val);
+		uint32_t old = in.xchg && readable ? lapic_mmio_read(off) : 0;
+		if (writable && (off != LAPIC_ICR_LO || !icr_write(val, lapic_mmio_read(LAPIC_ICR_HI) >> 24)))
+			lapic_mmio_write(off, lvt_filter(off, val));
 		if (in.xchg)
 			mmio_insn_store_reg(&in, sdm, old);
 	} else {
-		mmio_insn_store_reg(&in, sdm, lapic_read(off));
+		mmio_insn_store_reg(&in, sdm, readable ? lapic_mmio_read(off) : 0);
 	}
 	v->regs.rax = sdm[0];
 	v->regs.rcx = sdm[1];
@@ -256,11 +326,64 @@ bool apic_access_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const st
 	return true;
 }
 
+/*
+ * An APIC base write the CPU accepts (SDM 3A 11.4.4, 11.12.5): no reserved
+ * bit (0-7, 9, above the physical address width), and only the legal
+ * mode changes (not x2APIC without enable, not x2APIC back to xAPIC, not
+ * disabled straight to x2APIC).
+ */
+static bool apic_base_ok(uint64_t cur, uint64_t val)
+{
+	struct cpuid_regs r;
+	unsigned int bits = 36;
+
+	cpuid_count(0x80000000, 0, &r);
+	if (r.eax >= 0x80000008) {
+		cpuid_count(0x80000008, 0, &r);
+		bits = r.eax & 0xff;
+	}
+	if (bits < 32 || bits > 52)
+		bits = 36;
+	uint64_t reserved = 0x2ffULL | ~((1ULL << bits) - 1);
+	bool en = val & (1u << 11), x2 = val & (1u << 10);
+	bool cur_en = cur & (1u << 11), cur_x2 = cur & (1u << 10);
+
+	if (val & reserved)
+		return false;
+	if (x2 && !en)
+		return false;
+	if (cur_en && cur_x2 && en && !x2)
+		return false;
+	if (!cur_en && en && x2)
+		return false;
+	return true;
+}
+
 bool apic_wrmsr_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const struct sv_exit *e)
 {
 	if (e->msr.index == MSR_X2APIC_ICR) {
+		/*
+		 * What the CPU would refuse with #GP, the guest gets as #GP
+		 * (SDM 3A 11.12.9): x2APIC off, or reserved bits (31:20, 17:16,
+		 * 13:12) set.  A WRMSR the VMM runs must never fault.
+		 */
+		if (!lapic_x2apic() || (e->msr.value & 0x00000000fff33000ULL)) {
+			ops->inject_exception(v, VEC_GP, 0);
+			return true;
+		}
 		if (!icr_write((uint32_t)e->msr.value, (uint32_t)(e->msr.value >> 32)))
 			wrmsr(MSR_X2APIC_ICR, e->msr.value);
+		v->rip += e->insn_len;
+		return true;
+	}
+	if (e->msr.index == 0x82f || (e->msr.index >= 0x833 && e->msr.index <= 0x837)) {
+		/* x2APIC LVT (SDM 3A 11.12.1): as the xAPIC page, never INIT or SMI. */
+		if (!lapic_x2apic() || (e->msr.value & ~0x1ffffULL)) {
+			ops->inject_exception(v, VEC_GP, 0);
+			return true;
+		}
+		uint32_t reg = 0x2f0 + (e->msr.index == 0x82f ? 0 : (e->msr.index - 0x82f) * 16);
+		wrmsr(e->msr.index, lvt_filter(reg, (uint32_t)e->msr.value) & 0x1ffffu);
 		v->rip += e->insn_len;
 		return true;
 	}
@@ -271,8 +394,13 @@ bool apic_wrmsr_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const str
 		 * ICR writes land.
 		 */
 		if (trapped_pa && (e->msr.value & 0x000ffffffffff000ULL) != trapped_pa) {
-			sv_printf("cpu %u: guest tried to move its LAPIC to %lx: #GP\n", v->cpu,
-				  (unsigned long)(e->msr.value & 0x000ffffffffff000ULL));
+			if (say_limited(v))
+				sv_printf("cpu %u: guest tried to move its LAPIC to %lx: #GP\n", v->cpu,
+					  (unsigned long)(e->msr.value & 0x000ffffffffff000ULL));
+			ops->inject_exception(v, VEC_GP, 0);
+			return true;
+		}
+		if (!apic_base_ok(rdmsr(MSR_APIC_BASE), e->msr.value)) {
 			ops->inject_exception(v, VEC_GP, 0);
 			return true;
 		}

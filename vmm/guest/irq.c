@@ -16,6 +16,14 @@
 
 static void irq_dispatch(struct trap_frame *f)
 {
+	struct sv_cpu *c = this_cpu();
+
+	if (f->vector == 2) {
+		/* An NMI may be the VMM's own kick (guest/apic.c): its message is in the mailbox. */
+		if (!apic_nmi_is_kick(c) && c->vcpu.vendor)
+			vmm_backend->queue_event(&c->vcpu, 2, true);
+		return;
+	}
 	if (f->vector == PROC_TIMER_VECTOR) {
 		proc_timer_fired();
 		return;
@@ -26,12 +34,11 @@ static void irq_dispatch(struct trap_frame *f)
 	 */
 	if (f->vector == (lapic_read(LAPIC_SVR) & 0xff))
 		return;
-	struct sv_cpu *c = this_cpu();
-	/* An NMI may be the VMM's own kick (guest/apic.c): its message is in the mailbox. */
-	if (f->vector == 2 && apic_nmi_is_kick(c))
+	/* During a process call: ended now, raised again when the call ends. */
+	if (proc_timer_defer((unsigned int)f->vector))
 		return;
 	if (c->vcpu.vendor)
-		vmm_backend->queue_event(&c->vcpu, (unsigned int)f->vector, f->vector == 2);
+		vmm_backend->queue_event(&c->vcpu, (unsigned int)f->vector, false);
 }
 
 void irq_init(void)

@@ -66,6 +66,12 @@ static int64_t audit_done(struct sv_audit_entry *a, int64_t result)
 	char line[160];
 
 	a->result = (int32_t)result;
+	/*
+	 * The number is taken when the record is written, under vmm_lock:
+	 * attempts on other CPUs may end first (the hash runs unlocked), and
+	 * a reader must never find a slot whose record has another number.
+	 */
+	a->seq = ++audit_seq;
 	audit[(a->seq - 1) % AUDIT_RING] = *a;
 	sv_snprintf(line, sizeof(line), "audit #%lu: newprocess of %lu bytes (sha256 %02x%02x%02x%02x...): %s (%ld)",
 		    (unsigned long)a->seq, (unsigned long)a->size, a->sha256[0], a->sha256[1],
@@ -83,7 +89,6 @@ static int64_t hc_newprocess(struct hc_call *c)
 	int key = -1, rc;
 
 	memset(&a, 0, sizeof(a));
-	a.seq = ++audit_seq;
 	a.time_us = us_since_boot();
 	a.size = size;
 	a.tsc_hz = proc_timer_tsc_hz();
@@ -101,7 +106,12 @@ static int64_t hc_newprocess(struct hc_call *c)
 	uint64_t t0 = rdtsc();
 	uint64_t npages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
 	/* Not zeroed: the copy overwrites it, and it is freed after loading. */
-	uint64_t copy_pa = palloc_pages_raw(npages, 1);
+	/*
+	 * Copies on several CPUs at once must leave the VMM its 4 MiB of
+	 * working room (the same reserve processes leave it).
+	 */
+	uint64_t free = palloc_free_count();
+	uint64_t copy_pa = free > npages + 1024 ? palloc_pages_raw(npages, 1) : 0;
 	if (!copy_pa) {
 		rlock_retake(&vmm_lock, held);
 		return audit_done(&a, -SV_ENOMEM);

@@ -35,8 +35,11 @@ struct cpu_timer {
 	unsigned int armed; /* nesting: only the outermost call arms */
 	uint64_t deadline_tsc;
 	uint32_t lvt, tdcr, tmcct, tmict, tpr;
+	uint32_t lint0;
 	uint64_t tsc_deadline;
 	uint64_t at_tsc;
+	/* Guest vectors of priority class 15 that arrived during the call (irq.c). */
+	uint64_t deferred[4];
 };
 static struct cpu_timer timers[SV_MAX_CPUS];
 
@@ -116,6 +119,12 @@ int proc_timer_start(uint64_t now_tsc)
 	saved->tdcr = lapic_read(LAPIC_TDCR);
 	saved->tmict = lapic_read(LAPIC_TMICT);
 	saved->tmcct = lapic_read(LAPIC_TMCCT);
+	/*
+	 * LINT0 (ExtINT in virtual-wire mode) bypasses TPR and could bring a
+	 * vector the guest chose into the VMM's IDT: masked for the call.
+	 */
+	saved->lint0 = lapic_read(LAPIC_LVT_LINT0);
+	lapic_write(LAPIC_LVT_LINT0, saved->lint0 | LVT_MASKED);
 	if (((saved->lvt >> LVT_MODE_SHIFT) & 3) == LVT_MODE_TSC_DEADLINE)
 		saved->tsc_deadline = rdmsr(MSR_TSC_DEADLINE);
 	t->deadline_tsc = now_tsc + tsc_hz / 1000 * SV_PROC_BUDGET_MS;
@@ -173,7 +182,20 @@ void proc_timer_stop(void)
 			lapic_write(LAPIC_TMICT, 1);
 	}
 	pic_hold(false);
+	lapic_write(LAPIC_LVT_LINT0, saved->lint0);
 	lapic_write(LAPIC_TPR, saved->tpr);
+	/*
+	 * The guest's class-15 interrupts were ended at once (irq.c), so that
+	 * their in-service bit could not hold the budget timer back; they are
+	 * raised again now, to this CPU, and the guest takes them as usual.
+	 */
+	for (unsigned int w = 0; w < 4; w++) {
+		while (saved->deferred[w]) {
+			unsigned int bit = (unsigned int)__builtin_ctzll(saved->deferred[w]);
+			saved->deferred[w] &= ~(1ULL << bit);
+			lapic_send_ipi(lapic_id(), ICR_ASSERT | (w * 64 + bit));
+		}
+	}
 	if (vmm_backend->host_irq_window)
 		vmm_backend->host_irq_window(false);
 }
@@ -195,4 +217,15 @@ void proc_timer_fired(void)
 	arm_ticks(apic_hz / 1000);
 	process_kill_current(SV_ETIMEOUT, "ran past its %u ms budget (RIP in user mode)",
 			     SV_PROC_BUDGET_MS);
+}
+
+bool proc_timer_defer(unsigned int vector)
+{
+	struct cpu_timer *t = &timers[cpu_index()];
+
+	if (!t->armed || vector < 32 || vector > 255 || vector == PROC_TIMER_VECTOR)
+		return false;
+	lapic_write(LAPIC_EOI, 0);
+	t->deferred[vector / 64] |= 1ULL << (vector % 64);
+	return true;
 }

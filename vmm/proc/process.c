@@ -135,6 +135,14 @@ bool process_in_guard(const struct proc *p, uint64_t addr)
 	return elf_plan_in_guard(&arch_of(p)->plan, addr);
 }
 
+bool process_current_in_guard(uint64_t addr)
+{
+	struct cpu_calls *cc = my_calls();
+
+	/* The frame's own entry: p->arch is gone once another CPU killed it. */
+	return cc->depth && elf_plan_in_guard(&cc->calls[cc->depth - 1].a->plan, addr);
+}
+
 bool process_handler_ok(const struct proc *p, uint64_t addr)
 {
 	const struct elf_region *r = elf_plan_find(&arch_of(p)->plan, addr);

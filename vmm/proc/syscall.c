@@ -207,7 +207,7 @@ static bool process_trap(struct trap_frame *f)
 	if (f->vector == 14) {
 		uint64_t addr = read_cr2();
 		process_kill_current(SV_EFAULTED, "%s at RIP %lx, address %lx (%s, %s)",
-				     process_in_guard(p, addr) ? "stack overflow into the guard page"
+				     process_current_in_guard(addr) ? "stack overflow into the guard page"
 							       : "page fault",
 				     (unsigned long)f->rip, (unsigned long)addr,
 				     (f->error_code & 16) ? "instruction fetch"

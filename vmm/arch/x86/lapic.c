@@ -75,6 +75,16 @@ int lapic_init(void)
 	return 0;
 }
 
+uint32_t lapic_mmio_read(unsigned int reg)
+{
+	return mmio[(reg & 0xff0) / 4];
+}
+
+void lapic_mmio_write(unsigned int reg, uint32_t v)
+{
+	mmio[(reg & 0xff0) / 4] = v;
+}
+
 uint64_t lapic_base_pa(void)
 {
 	return boot_pa;
@@ -106,8 +116,11 @@ int lapic_send_ipi(uint32_t dest, uint32_t low)
 			return -SV_EBUSY;
 		cpu_relax();
 	}
+	/* The guest's destination stays as it wrote it: it may read ICR_HI back. */
+	uint32_t hi = regs()[LAPIC_ICR_HI / 4];
 	regs()[LAPIC_ICR_HI / 4] = dest << 24;
 	regs()[LAPIC_ICR_LO / 4] = low;
+	regs()[LAPIC_ICR_HI / 4] = hi;
 	return 0;
 }
 

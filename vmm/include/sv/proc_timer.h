@@ -15,6 +15,12 @@ void proc_timer_init(void);
  */
 int proc_timer_start(uint64_t now_tsc);
 void proc_timer_stop(void);
+/*
+ * From the interrupt path, while a call runs on this CPU: a guest
+ * interrupt is ended now and raised again after the call.  False when no
+ * call runs (the caller queues it for the guest instead).
+ */
+bool proc_timer_defer(unsigned int vector);
 /* From the interrupt path: our timer fired in ring 3. */
 void proc_timer_fired(void);
 uint64_t proc_timer_tsc_hz(void);

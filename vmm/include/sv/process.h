@@ -71,6 +71,8 @@ __noreturn void process_kill_current(int code, const char *fmt, ...) __printf(2,
 const struct uspace *process_uspace(const struct proc *p);
 bool process_handler_ok(const struct proc *p, uint64_t addr);
 bool process_in_guard(const struct proc *p, uint64_t addr);
+/* The same for the innermost call on this CPU, alive or killed meanwhile (the trap path). */
+bool process_current_in_guard(uint64_t addr);
 /* Saves the current process's user stack pointer on syscall entry. */
 void process_enter_syscall(uint64_t user_sp);
 /* After a nested call: ends the current call if its process died meanwhile. */

@@ -25,6 +25,8 @@ void svm_enter(uint64_t vmcb_pa, struct sv_gprs *gprs, uint64_t host_vmcb_pa);
 /* svm_msr.c: handles the MSRs only SVM needs hidden; false if not one of them. */
 bool svm_msr_exit(struct sv_vcpu *v, struct svm_vcpu *s, bool write);
 int svm_msrpm_init(uint8_t *msrpm);
+/* svm_vmcb.c: the I/O and MSR permission maps, once, on the boot CPU. */
+int svm_maps_init(void);
 
 /* The struct sv_vcpu_ops entries (svm_init.c builds the table). */
 int svm_build_npt(uint64_t span, const struct sv_range *hidden, unsigned int nhidden, uint64_t sink);

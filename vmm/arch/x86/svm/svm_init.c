@@ -57,6 +57,8 @@ static int svm_enable(void)
 		return -SV_ENOMEM;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, hsave);
+	if (cpu_index() == 0 && svm_maps_init())
+		return -SV_ENOMEM;
 	if (cpu_index() == 0)
 		sv_printf("SVM on: nested paging, %s\n",
 			  svm_has_nrips ? "next-RIP from the CPU (NRIPS)" : "no NRIPS: RIP advanced by the VMM");

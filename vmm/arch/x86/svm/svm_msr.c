@@ -38,6 +38,10 @@ int svm_msrpm_init(uint8_t *msrpm)
 	 */
 	msrpm_bits(msrpm, MSR_X2APIC_ICR, 2);
 	msrpm_bits(msrpm, MSR_APIC_BASE, 2);
+	/* The x2APIC LVTs that could deliver INIT or SMI (CMCI, thermal .. error). */
+	msrpm_bits(msrpm, 0x82f, 2);
+	for (uint32_t m = 0x833; m <= 0x837; m++)
+		msrpm_bits(msrpm, m, 2);
 	return 0;
 }
 

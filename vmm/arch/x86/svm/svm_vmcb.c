@@ -31,16 +31,21 @@ static void flat(struct vmcb_seg *s, uint16_t sel, uint16_t attrib)
 	s->base = 0;
 }
 
+/* On the boot CPU, before any AP exists: the maps every vCPU shares. */
+int svm_maps_init(void)
+{
+	iopm_pa = palloc_pages(3, 1);  /* 12 KiB, all zero: no port exits */
+	msrpm_pa = palloc_pages(2, 1); /* 8 KiB */
+	if (!iopm_pa || !msrpm_pa)
+		return -SV_ENOMEM;
+	return svm_msrpm_init(phys_to_virt(msrpm_pa));
+}
+
 /* The VMCB and the intercepts, the same for every vCPU. */
 static int vmcb_alloc(struct sv_vcpu *v, struct svm_vcpu *s)
 {
-	if (!iopm_pa) {
-		iopm_pa = palloc_pages(3, 1);  /* 12 KiB, all zero: no port exits */
-		msrpm_pa = palloc_pages(2, 1); /* 8 KiB */
-		if (!iopm_pa || !msrpm_pa)
-			return -SV_ENOMEM;
-		svm_msrpm_init(phys_to_virt(msrpm_pa));
-	}
+	if (!iopm_pa || !msrpm_pa)
+		return -SV_ENODEV;
 	s->vmcb_pa = palloc_page();
 	s->host_vmcb_pa = palloc_page();
 	if (!s->vmcb_pa || !s->host_vmcb_pa)

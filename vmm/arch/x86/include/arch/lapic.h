@@ -12,6 +12,7 @@
 #define LAPIC_ICR_LO 0x300
 #define LAPIC_ICR_HI 0x310
 #define LAPIC_LVT_TIMER 0x320
+#define LAPIC_LVT_LINT0 0x350
 #define LAPIC_TMICT 0x380
 #define LAPIC_TMCCT 0x390
 #define LAPIC_TDCR 0x3e0
@@ -54,6 +55,9 @@ bool lapic_as_at_boot(void);
 /* Maps the LAPIC (as the firmware left it) for the VMM; every CPU's is at the same base. */
 int lapic_init(void);
 uint64_t lapic_base_pa(void);
+/* The xAPIC page itself, whatever mode the LAPIC is in (guest/apic.c's emulation). */
+uint32_t lapic_mmio_read(unsigned int reg);
+void lapic_mmio_write(unsigned int reg, uint32_t v);
 /* This CPU's LAPIC id (8 bits in xAPIC mode, 32 in x2APIC mode). */
 uint32_t lapic_id(void);
 bool lapic_x2apic(void);
