@@ -434,7 +434,8 @@ static int ap_start(void)
 		mg_printf("MINIGUEST one CPU: no AP to start\n");
 		return 0;
 	}
-	if (cs.state != SV_CPU_READY && cs.state != SV_CPU_GUEST)
+	bool held = cs.state == SV_CPU_NO_ANSWER || cs.state == SV_CPU_HELD;
+	if (!held && cs.state != SV_CPU_READY && cs.state != SV_CPU_GUEST)
 		return mg_fail("AP %u is in state %u, not waiting for SIPI", cs.apic_id, cs.state);
 	uint8_t *page = (uint8_t *)AP_PAGE;
 	memset(page, 0, 4096);
@@ -456,8 +457,16 @@ static int ap_start(void)
 		*APIC_ICR_LO = 0x4600 | (AP_PAGE >> 12); /* SIPI */
 		spin(100000);
 	}
-	for (uint32_t i = 0; i < 2000 && *flag != 0x12345678u; i++)
+	for (uint32_t i = 0; i < (held ? 200u : 2000u) && *flag != 0x12345678u; i++)
 		spin(100000);
+	if (held) {
+		/* Not under the VMM: it must not run anything of the guest's. */
+		if (*flag == 0x12345678u)
+			return mg_fail("the AP the VMM holds (APIC id %u) ran the guest's SIPI page, CPUID EBX %x",
+				       cs.apic_id, *ebx);
+		mg_printf("MINIGUEST AP %u (held by the VMM) did not start\n", cs.apic_id);
+		return 0;
+	}
 	if (*flag != 0x12345678u)
 		return mg_fail("the AP (APIC id %u) never ran the SIPI page", cs.apic_id);
 	if (*ebx != 0x6c616553u) /* "Seal" */

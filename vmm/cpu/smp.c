@@ -208,6 +208,7 @@ static __noreturn void hold(struct sv_cpu *c, bool enabled, const char *why)
 	sv_printf("cpu %u (APIC id %u) held in the VMM: %s\n", c->index, c->apic_id, why);
 	if (!enabled)
 		enabled = vmm_backend->enable() == 0;
+	c->held_in_vmm = enabled;
 	if (vmm_backend->hold)
 		vmm_backend->hold(enabled);
 	__atomic_store_n(&c->state, CPU_HELD, __ATOMIC_SEQ_CST);
@@ -315,6 +316,24 @@ void smp_start(const struct mb2_boot *mb, uint64_t tramp)
 			ids[n++] = madt_cpus[i].apic_id;
 	}
 	smp_boot_aps(tramp, ids, n);
+
+	/*
+	 * On VMX a CPU outside VMX operation takes a guest's INIT and SIPI
+	 * natively: one that never answered, one held without VMX, one the
+	 * MADT lists as disabled (never started).  Then the guest's INIT/SIPI
+	 * are filtered.  (On SVM they always are.)
+	 */
+	bool unsafe = false;
+	for (unsigned int i = 0; i < info.ncpus; i++) {
+		struct sv_cpu *c = cpu_by_apic_id(madt_cpus[i].apic_id);
+		if (!c)
+			unsafe = true;
+		else if (c->state == CPU_NO_ANSWER || c->state == CPU_STARTING ||
+			 (c->state == CPU_HELD && !c->held_in_vmm))
+			unsafe = true;
+	}
+	if (unsafe)
+		apic_trap_unknown_cpus(vmm_backend);
 
 	/*
 	 * A CPU that does not run the guest is taken out of the guest's MADT

@@ -54,6 +54,7 @@ struct sv_cpu {
 	/* What a call from this CPU waits for (proc/process.c, under vmm_lock). */
 	void *waiting_for;
 	const char *why_held;
+	bool held_in_vmm;         /* held with SVM/VMX on: INIT cannot reach it */
 };
 
 extern struct sv_cpu *cpus[CPU_SLOTS];

@@ -91,6 +91,8 @@ void vmx_exit_stub(void);
 
 /* vmx_msr.c; vmx_trap_apic_msrs: the bitmaps made from now on catch ICR/APIC-base writes. */
 extern bool vmx_trap_apic_msrs;
+/* vmx_vmcs.c: applies vmx_trap_apic_msrs to the bitmaps already made. */
+void vmx_msr_bitmaps_refresh(void);
 void vmx_msr_bitmap_init(uint8_t *bitmap);
 bool vmx_msr_exit(struct sv_vcpu *v, bool write);
 

@@ -115,6 +115,7 @@ static int vmx_enable(void)
 static void vmx_trap_apic_msr_writes(void)
 {
 	vmx_trap_apic_msrs = true;
+	vmx_msr_bitmaps_refresh();
 }
 
 const struct sv_vcpu_ops vmx_ops = {

@@ -366,3 +366,12 @@ int vmx_vcpu_init_ap(struct sv_vcpu *v)
 	flush_guest_tlbs();
 	return 0;
 }
+
+void vmx_msr_bitmaps_refresh(void)
+{
+	/* The bits are only ever added, and no guest instruction has run yet. */
+	for (unsigned int i = 0; i < SV_MAX_CPUS; i++) {
+		if (vmx_vcpus[i].msr_bitmap_pa)
+			vmx_msr_bitmap_init(phys_to_virt(vmx_vcpus[i].msr_bitmap_pa));
+	}
+}
