@@ -9,6 +9,7 @@
  * except an ICR write, which goes through icr_write().
  */
 #include <arch/cpu.h>
+#include <arch/desc.h>
 #include <arch/lapic.h>
 #include <sv/apic.h>
 #include <sv/console.h>
@@ -33,8 +34,22 @@ static uint64_t trapped_pa; /* the xAPIC page absent from the nested tables, or 
  */
 static bool filter_only;
 
+/* #SX: an INIT reached this CPU in host mode (SVM with R_INIT); ours to act on. */
+static void sx_init(struct trap_frame *f)
+{
+	struct sv_cpu *c = this_cpu();
+
+	(void)f;
+	if (c->index == 0) {
+		sv_printf("an INIT reached the boot CPU: resetting the machine\n");
+		machine_reset();
+	}
+	__atomic_fetch_or(&c->mbox, MBOX_INIT, __ATOMIC_SEQ_CST);
+}
+
 int apic_trap_init(const struct sv_vcpu_ops *ops)
 {
+	trap_sx_hook = sx_init;
 	if (ops->hw_sipi)
 		return 0;
 	uint64_t pa = lapic_base_pa();

@@ -57,11 +57,23 @@ static int svm_enable(void)
 		return -SV_ENOMEM;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, hsave);
+	/*
+	 * R_INIT (APM 2 15.29): an INIT that reaches this CPU in host mode
+	 * with GIF set (while a process runs, or in the NMI window) becomes
+	 * #SX instead of a reset out of the VMM.  Not every CPU, nor QEMU,
+	 * has it; the write is probed.
+	 */
+	bool r_init = wrmsr_safe(MSR_VM_CR, rdmsr(MSR_VM_CR) | VM_CR_R_INIT) == 0 &&
+		      (rdmsr(MSR_VM_CR) & VM_CR_R_INIT);
 	if (cpu_index() == 0 && svm_maps_init())
 		return -SV_ENOMEM;
-	if (cpu_index() == 0)
+	if (cpu_index() == 0) {
 		sv_printf("SVM on: nested paging, %s\n",
 			  svm_has_nrips ? "next-RIP from the CPU (NRIPS)" : "no NRIPS: RIP advanced by the VMM");
+		sv_printf("SVM: %s\n", r_init ? "INIT in host mode redirected to #SX (VM_CR.R_INIT)"
+					   : "no VM_CR.R_INIT: an INIT from a device (I/O APIC, MSI) while the VMM "
+					     "runs with GIF set would reset a CPU (docs/smp.md)");
+	}
 	return 0;
 }
 

@@ -131,6 +131,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 
 #define MSR_VM_CR 0xC0010114
 #define MSR_VM_HSAVE_PA 0xC0010117
+#define VM_CR_R_INIT (1ULL << 1)
 #define VM_CR_SVMDIS (1ULL << 4)
 
 #endif

@@ -110,4 +110,8 @@ static inline void invlpg(uint64_t va)
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
+/* arch/x86/msr_safe.S: 0, or -1 when the write took #GP (the fault is absorbed). */
+int wrmsr_safe(uint32_t msr, uint64_t value);
+extern const char wrmsr_safe_insn[], wrmsr_safe_fixup[];
+
 #endif

@@ -37,6 +37,8 @@ void trap_dispatch(struct trap_frame *f);
 extern bool (*trap_user_hook)(struct trap_frame *f);
 extern void (*trap_syscall_hook)(struct trap_frame *f);
 extern void (*trap_irq_hook)(struct trap_frame *f);
+/* #SX in ring 0 (SVM's redirected INIT, guest/apic.c). */
+extern void (*trap_sx_hook)(struct trap_frame *f);
 const char *trap_name(uint64_t vector);
 /* The TSS field the CPU loads RSP from when ring 3 traps. */
 uint64_t *tss_rsp0_slot(void);
