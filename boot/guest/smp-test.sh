@@ -20,6 +20,10 @@ while [ "$cpu" -lt "$n" ]; do
     svsmp online "$cpu" 20 || fail=1
     cpu=$((cpu + 1))
 done
+# vmmctl lists every CPU as running the guest.
+running=$(vmmctl cpus | grep -c "running the guest")
+[ "$running" = "$n" ] && echo "SVTEST PASS smp-vmmctl-cpus" \
+    || { echo "SVTEST FAIL smp-vmmctl-cpus: $running of $n CPUs: $(vmmctl cpus | tr '\n' '|')"; fail=1; }
 # The VMM is still fine on every CPU afterwards.
 svsmp percpu "$n" > /tmp/percpu-after 2>&1 && echo "SVTEST PASS smp-percpu-after-online" \
     || { echo "SVTEST FAIL smp-percpu-after-online: $(grep FAIL /tmp/percpu-after | head -n 3)"; fail=1; }

@@ -7,6 +7,7 @@
  *   vmmctl close DESC         closes the descriptor (the process lives on)
  *   vmmctl log                prints the VMM's log ring
  *   vmmctl audit              prints every newprocess attempt still kept
+ *   vmmctl cpus               the CPUs the VMM holds: state, SIPIs, VM exits
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -18,13 +19,14 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vmmctl ps | send DESC VALUE | kill DESC | kill-id ID | close DESC | log | audit\n"
+	fprintf(f, "usage: vmmctl ps | send DESC VALUE | kill DESC | kill-id ID | close DESC | log | audit | cpus\n"
 		   "  ps          list processes: descriptor, id, name, width, memory, state\n"
 		   "  send        send an integer message; prints the handler's result\n"
 		   "  kill        kill the process a descriptor reaches (kill-id: by process id)\n"
 		   "  close       close a descriptor\n"
 		   "  log         print the hypervisor's log\n"
-		   "  audit       print every load attempt: time, SHA-256, key id, result\n");
+		   "  audit       print every load attempt: time, SHA-256, key id, result\n"
+		   "  cpus        the CPUs under the hypervisor: APIC id, state, SIPIs, VM exits\n");
 }
 
 static int number(const char *s, long *out)
@@ -134,6 +136,31 @@ static int log_dump(void)
 	return 0;
 }
 
+static int cpus(void)
+{
+	static const char *const states[] = { "absent", "starting", "did not answer", "held",
+					      "waiting for SIPI", "running the guest" };
+	static const char *const names[] = SV_STATS_EXIT_NAMES;
+
+	printf("%-4s %-8s %-18s %6s %12s  %s\n", "cpu", "apic id", "state", "sipis", "vm exits",
+	       "most frequent");
+	for (uint64_t i = 0;; i++) {
+		struct sv_cpu_stats s;
+		memset(&s, 0, sizeof(s));
+		int64_t r = sv_call(SV_HC_CPUSTAT, i, (uint64_t)(uintptr_t)&s, sizeof(s), 0);
+		if (r == -SV_ENOENT)
+			return 0;
+		if (r < 0)
+			return fail("cpus", r);
+		unsigned int top = 0;
+		for (unsigned int j = 1; j < SV_STATS_EXIT_REASONS; j++)
+			top = s.exits[j] > s.exits[top] ? j : top;
+		printf("%-4u %-8u %-18s %6u %12" PRIu64 "  %s (%" PRIu64 ")%s\n", s.index, s.apic_id,
+		       s.state < 6 ? states[s.state] : "?", s.sipis, s.exits_total, names[top], s.exits[top],
+		       s.caller ? "  <- this CPU" : "");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	long a, b;
@@ -156,11 +183,13 @@ int main(int argc, char **argv)
 		return audit();
 	if (!strcmp(argv[1], "log") && argc == 2)
 		return log_dump();
+	if (!strcmp(argv[1], "cpus") && argc == 2)
+		return cpus();
 	if (!strcmp(argv[1], "send") && argc == 4) {
 		if (number(argv[2], &a) || number(argv[3], &b))
 			return 2;
 		int64_t r = sv_call(SV_HC_MSGSENDINT, (uint64_t)a, (uint64_t)b, 0, 0);
-		if (r < 0 && r >= -47)
+		if (r < 0 && r >= -SV_EDEADLK)
 			return fail("send", r);
 		printf("%" PRId64 "\n", r);
 		return 0;
