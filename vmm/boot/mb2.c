@@ -5,6 +5,7 @@
  * checked before it is used and a bad table gives a clear message instead
  * of a fault.
  */
+#include <sv/bytes.h>
 #include <sv/mb2.h>
 
 #include "fsstring.h"
@@ -15,22 +16,6 @@
 #define TAG_MMAP 6
 #define TAG_ACPI_OLD 14
 #define TAG_ACPI_NEW 15
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 static int copy_str(char *dst, const uint8_t *src, size_t avail)
 {

@@ -5,41 +5,12 @@
  * a checksum or an index, and no address arithmetic may wrap.
  */
 #include <sv/acpi.h>
+#include <sv/bytes.h>
 
 #include "fsstring.h"
 
 static const char rsdp_sig[8] = { 'R', 'S', 'D', ' ', 'P', 'T', 'R', ' ' };
 
-static uint16_t rd16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static int fail(const char **why, int code, const char *reason)
-{
-	if (why)
-		*why = reason;
-	return code;
-}
 
 static uint8_t sum8(const uint8_t *p, size_t n)
 {
@@ -72,25 +43,25 @@ int acpi_rsdp_check(const void *p, size_t avail, struct acpi_rsdp *out, const ch
 
 	memset(out, 0, sizeof(*out));
 	if (avail < ACPI_RSDP_V1_LEN)
-		return fail(why, -SV_EINVAL, "RSDP shorter than 20 bytes");
+		return acpi_fail(why, -SV_EINVAL, "RSDP shorter than 20 bytes");
 	if (memcmp(b, rsdp_sig, sizeof(rsdp_sig)) != 0)
-		return fail(why, -SV_EINVAL, "no \"RSD PTR \" signature");
+		return acpi_fail(why, -SV_EINVAL, "no \"RSD PTR \" signature");
 	if (sum8(b, ACPI_RSDP_V1_LEN) != 0)
-		return fail(why, -SV_EINVAL, "RSDP checksum wrong");
+		return acpi_fail(why, -SV_EINVAL, "RSDP checksum wrong");
 	uint8_t rev = b[15];
 	if (rev >= 2) {
 		/* ACPI 5.2.5.3: the length covers the whole structure. */
 		if (avail < ACPI_RSDP_V2_LEN)
-			return fail(why, -SV_EINVAL, "ACPI 2.0 RSDP shorter than 36 bytes");
+			return acpi_fail(why, -SV_EINVAL, "ACPI 2.0 RSDP shorter than 36 bytes");
 		len = rd32(b + 20);
 		if (len < ACPI_RSDP_V2_LEN)
-			return fail(why, -SV_EINVAL, "RSDP length field below 36");
+			return acpi_fail(why, -SV_EINVAL, "RSDP length field below 36");
 		if (len > ACPI_RSDP_MAX_LEN)
-			return fail(why, -SV_E2BIG, "RSDP length field above 64");
+			return acpi_fail(why, -SV_E2BIG, "RSDP length field above 64");
 		if (len > avail)
-			return fail(why, -SV_EINVAL, "RSDP length past the bytes given");
+			return acpi_fail(why, -SV_EINVAL, "RSDP length past the bytes given");
 		if (sum8(b, len) != 0)
-			return fail(why, -SV_EINVAL, "RSDP extended checksum wrong");
+			return acpi_fail(why, -SV_EINVAL, "RSDP extended checksum wrong");
 		out->xsdt = rd64(b + 24);
 	}
 	out->revision = rev;
@@ -108,18 +79,18 @@ static int rsdp_at(const struct acpi_mem *mem, uint64_t pa, struct acpi_rsdp *ou
 	size_t avail = ACPI_RSDP_V1_LEN;
 
 	if (!b)
-		return fail(why, -SV_EFAULT, "RSDP not readable");
+		return acpi_fail(why, -SV_EFAULT, "RSDP not readable");
 	if (b[15] >= 2) {
 		b = map(mem, pa, ACPI_RSDP_V2_LEN);
 		if (!b)
-			return fail(why, -SV_EFAULT, "ACPI 2.0 RSDP not readable");
+			return acpi_fail(why, -SV_EFAULT, "ACPI 2.0 RSDP not readable");
 		avail = ACPI_RSDP_V2_LEN;
 		uint32_t len = rd32(b + 20);
 		/* Out-of-range lengths are left to acpi_rsdp_check to name. */
 		if (len > ACPI_RSDP_V2_LEN && len <= ACPI_RSDP_MAX_LEN) {
 			b = map(mem, pa, len);
 			if (!b)
-				return fail(why, -SV_EFAULT, "ACPI 2.0 RSDP not readable for its length");
+				return acpi_fail(why, -SV_EFAULT, "ACPI 2.0 RSDP not readable for its length");
 			avail = len;
 		}
 	}
@@ -168,8 +139,8 @@ int acpi_rsdp_scan(const struct acpi_mem *mem, struct acpi_rsdp *out, const char
 		return 0;
 	memset(out, 0, sizeof(*out));
 	if (r == -SV_EFAULT)
-		return fail(why, r, "BIOS area 0xe0000-0xfffff not readable");
-	return fail(why, -SV_ENOENT, last ? last : "no RSDP in the EBDA or the BIOS area");
+		return acpi_fail(why, r, "BIOS area 0xe0000-0xfffff not readable");
+	return acpi_fail(why, -SV_ENOENT, last ? last : "no RSDP in the EBDA or the BIOS area");
 }
 
 /* Documented in sv/acpi.h. */
@@ -178,18 +149,18 @@ int acpi_table_check(const void *p, size_t avail, const char *sig, const char **
 	const uint8_t *b = p;
 
 	if (avail < ACPI_HDR_LEN)
-		return fail(why, -SV_EINVAL, "table shorter than its 36-byte header");
+		return acpi_fail(why, -SV_EINVAL, "table shorter than its 36-byte header");
 	if (sig && memcmp(b, sig, ACPI_SIG_LEN) != 0)
-		return fail(why, -SV_EINVAL, "table signature not the one expected");
+		return acpi_fail(why, -SV_EINVAL, "table signature not the one expected");
 	uint32_t len = rd32(b + 4);
 	if (len < ACPI_HDR_LEN)
-		return fail(why, -SV_EINVAL, "table length field below its 36-byte header");
+		return acpi_fail(why, -SV_EINVAL, "table length field below its 36-byte header");
 	if (len > ACPI_TABLE_MAX_LEN)
-		return fail(why, -SV_E2BIG, "table length field above 1 MiB");
+		return acpi_fail(why, -SV_E2BIG, "table length field above 1 MiB");
 	if (len > avail)
-		return fail(why, -SV_EINVAL, "table length past the bytes given");
+		return acpi_fail(why, -SV_EINVAL, "table length past the bytes given");
 	if (sum8(b, len) != 0)
-		return fail(why, -SV_EINVAL, "table checksum wrong");
+		return acpi_fail(why, -SV_EINVAL, "table checksum wrong");
 	return (int)len;
 }
 
@@ -199,28 +170,28 @@ int acpi_table_map(const struct acpi_mem *mem, uint64_t pa, const char *sig,
 {
 	memset(out, 0, sizeof(*out));
 	if (pa > UINT64_MAX - ACPI_HDR_LEN)
-		return fail(why, -SV_EFAULT, "table address wraps around");
+		return acpi_fail(why, -SV_EFAULT, "table address wraps around");
 	const uint8_t *h = map(mem, pa, ACPI_HDR_LEN);
 	if (!h)
-		return fail(why, -SV_EFAULT, "table header not readable");
+		return acpi_fail(why, -SV_EFAULT, "table header not readable");
 	if (sig && memcmp(h, sig, ACPI_SIG_LEN) != 0)
-		return fail(why, -SV_EINVAL, "table signature not the one expected");
+		return acpi_fail(why, -SV_EINVAL, "table signature not the one expected");
 	uint32_t len = rd32(h + 4);
 	if (len < ACPI_HDR_LEN)
-		return fail(why, -SV_EINVAL, "table length field below its 36-byte header");
+		return acpi_fail(why, -SV_EINVAL, "table length field below its 36-byte header");
 	if (len > ACPI_TABLE_MAX_LEN)
-		return fail(why, -SV_E2BIG, "table length field above 1 MiB");
+		return acpi_fail(why, -SV_E2BIG, "table length field above 1 MiB");
 	if (len > UINT64_MAX - pa)
-		return fail(why, -SV_EFAULT, "table wraps around the address space");
+		return acpi_fail(why, -SV_EFAULT, "table wraps around the address space");
 	const uint8_t *t = map(mem, pa, len);
 	if (!t)
-		return fail(why, -SV_EFAULT, "table not readable for its whole length");
+		return acpi_fail(why, -SV_EFAULT, "table not readable for its whole length");
 	int r = acpi_table_check(t, len, sig, why);
 	if (r < 0)
 		return r;
 	/* Two mappings of the same bytes must agree (the memory is not ours). */
 	if ((uint32_t)r != len)
-		return fail(why, -SV_EINVAL, "table length changed while it was read");
+		return acpi_fail(why, -SV_EINVAL, "table length changed while it was read");
 	out->pa = pa;
 	out->data = t;
 	out->length = len;
@@ -253,8 +224,8 @@ int acpi_root_open(const struct acpi_mem *mem, const struct acpi_rsdp *rsdp,
 	}
 	if (rsdp->rsdt == 0) {
 		if (root->xsdt_refused)
-			return fail(why, r, root->xsdt_refused);
-		return fail(why, -SV_ENOENT, "the RSDP names neither an XSDT nor an RSDT");
+			return acpi_fail(why, r, root->xsdt_refused);
+		return acpi_fail(why, -SV_ENOENT, "the RSDP names neither an XSDT nor an RSDT");
 	}
 	r = acpi_table_map(mem, rsdp->rsdt, "RSDT", &root->table, why);
 	if (r < 0)
@@ -292,5 +263,5 @@ int acpi_table_find(const struct acpi_root *root, const char *sig, unsigned int 
 		if (seen++ == n)
 			return acpi_table_map(&root->mem, pa, sig, out, why);
 	}
-	return fail(why, -SV_ENOENT, "no such table in the root table");
+	return acpi_fail(why, -SV_ENOENT, "no such table in the root table");
 }

@@ -6,6 +6,7 @@
  * advance.
  */
 #include <sv/acpi.h>
+#include <sv/bytes.h>
 
 #include "fsstring.h"
 
@@ -13,28 +14,6 @@
 #define XAPIC_INVALID 0xffu
 #define X2APIC_INVALID 0xffffffffu
 
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static int fail(const char **why, int code, const char *reason)
-{
-	if (why)
-		*why = reason;
-	return code;
-}
 
 /* The minimum length of the entry types parsed here; 2 for the others. */
 static unsigned int min_len(uint8_t type)
@@ -118,24 +97,24 @@ int madt_parse(const void *table, size_t avail, struct madt_cpu *cpus, unsigned 
 		return r;
 	size_t len = (size_t)r;
 	if (len < MADT_HDR_LEN)
-		return fail(why, -SV_EINVAL, "MADT shorter than 44 bytes");
+		return acpi_fail(why, -SV_EINVAL, "MADT shorter than 44 bytes");
 	out->revision = b[8];
 	out->lapic_addr = rd32(b + 36);
 	out->flags = rd32(b + 40);
 
 	for (size_t off = MADT_HDR_LEN; off < len;) {
 		if (len - off < 2)
-			return fail(why, -SV_EINVAL, "MADT entry header past the table end");
+			return acpi_fail(why, -SV_EINVAL, "MADT entry header past the table end");
 		const uint8_t *e = b + off;
 		uint8_t type = e[0], elen = e[1];
 		if (elen == 0)
-			return fail(why, -SV_EINVAL, "MADT entry of length 0");
+			return acpi_fail(why, -SV_EINVAL, "MADT entry of length 0");
 		if (elen < 2)
-			return fail(why, -SV_EINVAL, "MADT entry shorter than 2 bytes");
+			return acpi_fail(why, -SV_EINVAL, "MADT entry shorter than 2 bytes");
 		if (elen > len - off)
-			return fail(why, -SV_EINVAL, "MADT entry past the table end");
+			return acpi_fail(why, -SV_EINVAL, "MADT entry past the table end");
 		if (elen < min_len(type))
-			return fail(why, -SV_EINVAL, "MADT entry shorter than its type requires");
+			return acpi_fail(why, -SV_EINVAL, "MADT entry shorter than its type requires");
 		out->nentries++;
 		switch (type) {
 		case MADT_LAPIC: /* UID, APIC ID, flags */

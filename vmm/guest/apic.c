@@ -438,6 +438,19 @@ bool apic_init_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v)
 	return true;
 }
 
+void apic_vcpu_regs_after_init(struct sv_vcpu *v)
+{
+	struct cpuid_regs r;
+
+	memset(&v->regs, 0, sizeof(v->regs));
+	cpuid_count(1, 0, &r);
+	v->regs.rdx = r.eax; /* EDX after INIT: family, model, stepping */
+	v->rip = 0xfff0;
+	v->rsp = 0;
+	v->rflags = 0x2;
+	v->wait_sipi = true;
+}
+
 void apic_mailbox(const struct sv_vcpu_ops *ops, struct sv_cpu *c)
 {
 	if (!c->mbox)

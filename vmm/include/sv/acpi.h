@@ -84,6 +84,14 @@
  * never calls it with len 0 or with a range that wraps.  The pointer must
  * stay valid while the results that refer to it are used.
  */
+/* The readers' error path: the reason for the caller, then the code. */
+static inline int acpi_fail(const char **why, int code, const char *reason)
+{
+	if (why)
+		*why = reason;
+	return code;
+}
+
 typedef const void *(*acpi_map_fn)(void *ctx, uint64_t pa, uint64_t len);
 
 struct acpi_mem {

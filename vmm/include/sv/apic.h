@@ -31,6 +31,11 @@ bool apic_access_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const st
 bool apic_wrmsr_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const struct sv_exit *e);
 /* INIT that reached v in guest mode (any vendor): reset or wait for SIPI. */
 bool apic_init_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v);
+/*
+ * The general registers after INIT (SDM 3A table 9-1, APM 2 table 14-1),
+ * waiting for a SIPI; the backends set the rest of the state.
+ */
+void apic_vcpu_regs_after_init(struct sv_vcpu *v);
 /* Before each entry: acts on this CPU's mailbox (INIT, SIPI). */
 void apic_mailbox(const struct sv_vcpu_ops *ops, struct sv_cpu *c);
 /* From the NMI handler: true when the NMI was the VMM's kick. */

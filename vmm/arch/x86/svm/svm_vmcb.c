@@ -5,6 +5,7 @@
  * protecting.  The intercepts are the smallest set that keeps control.
  */
 #include <arch/cpu.h>
+#include <sv/apic.h>
 #include <sv/mm.h>
 
 #include <sv_config.h>
@@ -134,7 +135,6 @@ void svm_vcpu_init_signal(struct sv_vcpu *v)
 {
 	struct svm_vcpu *s = v->vendor;
 	struct vmcb_save *g = &s->vmcb->save;
-	struct cpuid_regs r;
 
 	real_seg(&g->cs, 0xf000, ATTR_CODE16);
 	g->cs.base = 0xffff0000;
@@ -170,13 +170,7 @@ void svm_vcpu_init_signal(struct sv_vcpu *v)
 	s->vmcb->ctl.tlb_control = 1;
 	s->nmi_pending = false;
 	memset(s->irq_pending, 0, sizeof(s->irq_pending));
-	memset(&v->regs, 0, sizeof(v->regs));
-	cpuid_count(1, 0, &r);
-	v->regs.rdx = r.eax; /* EDX after INIT: family, model, stepping */
-	v->rip = 0xfff0;
-	v->rsp = 0;
-	v->rflags = 0x2;
-	v->wait_sipi = true;
+	apic_vcpu_regs_after_init(v);
 }
 
 void svm_vcpu_sipi(struct sv_vcpu *v, uint8_t vector)

@@ -9,6 +9,7 @@
 #include <arch/desc.h>
 #include <sv/console.h>
 #include <sv/cpu.h>
+#include <sv/apic.h>
 #include <sv/mm.h>
 
 #include "fsstring.h"
@@ -277,7 +278,6 @@ static void real_seg(uint64_t sel_field, uint16_t sel, uint32_t ar, uint64_t bas
 void vmx_vcpu_init_signal(struct sv_vcpu *v)
 {
 	struct vmx_vcpu *x = v->vendor;
-	struct cpuid_regs r;
 
 	x->cr0_shadow = 0x60000010; /* CD, NW, ET */
 	x->cr4_shadow = 0;
@@ -320,13 +320,7 @@ void vmx_vcpu_init_signal(struct sv_vcpu *v)
 	x->nmi_pending = false;
 	memset(x->irq_pending, 0, sizeof(x->irq_pending));
 	x->cr2 = 0;
-	memset(&v->regs, 0, sizeof(v->regs));
-	cpuid_count(1, 0, &r);
-	v->regs.rdx = r.eax; /* EDX after INIT: family, model, stepping */
-	v->rip = 0xfff0;
-	v->rsp = 0;
-	v->rflags = 0x2;
-	v->wait_sipi = true;
+	apic_vcpu_regs_after_init(v);
 }
 
 void vmx_vcpu_sipi(struct sv_vcpu *v, uint8_t vector)
