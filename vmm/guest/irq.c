@@ -12,6 +12,9 @@
 #include <sv/console.h>
 #include <sv/cpu.h>
 #include <sv/proc_timer.h>
+#include <sv/process.h>
+
+#include <sv_config.h>
 #include <sv/vmm.h>
 
 static void irq_dispatch(struct trap_frame *f)
@@ -25,7 +28,10 @@ static void irq_dispatch(struct trap_frame *f)
 		return;
 	}
 	if (f->vector == PROC_TIMER_VECTOR) {
-		proc_timer_fired();
+		/* The timer only ticks with interrupts on, which is only in ring 3. */
+		if (proc_timer_fired() && (f->cs & 3) == 3)
+			process_kill_current(SV_ETIMEOUT, "ran past its %u ms budget (RIP in user mode)",
+					     SV_PROC_BUDGET_MS);
 		return;
 	}
 	/*

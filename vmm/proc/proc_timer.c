@@ -18,7 +18,6 @@
 #include <sv/console.h>
 #include <sv/cpu.h>
 #include <sv/lock.h>
-#include <sv/process.h>
 #include <sv/proc_timer.h>
 #include <sv/vmm.h>
 
@@ -200,23 +199,22 @@ void proc_timer_stop(void)
 		vmm_backend->host_irq_window(false);
 }
 
-void proc_timer_fired(void)
+bool proc_timer_fired(void)
 {
 	struct cpu_timer *t = &timers[cpu_index()];
 
 	lapic_write(LAPIC_EOI, 0);
-	if (!t->armed || !process_current())
-		return;
+	if (!t->armed)
+		return false; /* a late tick after the call: nothing runs */
 	uint64_t now = rdtsc();
 	if (now < t->deadline_tsc) {
 		/* Early (the LAPIC and TSC disagree a little): wait for the rest. */
 		arm_ticks((t->deadline_tsc - now) * (apic_hz / 1000) / (tsc_hz / 1000));
-		return;
+		return false;
 	}
 	/* Outer calls that go on running past the deadline get 1 ms more each. */
 	arm_ticks(apic_hz / 1000);
-	process_kill_current(SV_ETIMEOUT, "ran past its %u ms budget (RIP in user mode)",
-			     SV_PROC_BUDGET_MS);
+	return true;
 }
 
 bool proc_timer_defer(unsigned int vector)

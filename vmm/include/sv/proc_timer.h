@@ -21,8 +21,12 @@ void proc_timer_stop(void);
  * call runs (the caller queues it for the guest instead).
  */
 bool proc_timer_defer(unsigned int vector);
-/* From the interrupt path: our timer fired in ring 3. */
-void proc_timer_fired(void);
+/*
+ * From the interrupt path: our timer fired.  True when the running call
+ * is past its budget (the caller ends it: the timer knows nothing of
+ * processes); false for an early or late tick.
+ */
+bool proc_timer_fired(void);
 uint64_t proc_timer_tsc_hz(void);
 
 #endif
