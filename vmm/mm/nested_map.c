@@ -70,6 +70,8 @@ int nested_map_build(const struct nested_format *f, uint64_t span, const struct 
 #define ENTRY_LARGE (1ULL << 7)
 #define ENTRY_ADDR 0x000ffffffffff000ULL
 
+volatile uint32_t nested_map_gen;
+
 int nested_map_trap(const struct nested_format *f, uint64_t root, uint64_t gpa)
 {
 	uint64_t *t = phys_to_virt(root);
@@ -93,5 +95,6 @@ int nested_map_trap(const struct nested_format *f, uint64_t root, uint64_t gpa)
 		t = phys_to_virt(*e & ENTRY_ADDR);
 	}
 	t[(gpa >> 12) & 511] = 0;
+	__atomic_fetch_add(&nested_map_gen, 1, __ATOMIC_SEQ_CST);
 	return 0;
 }

@@ -27,4 +27,13 @@ int nested_map_build(const struct nested_format *f, uint64_t span, const struct 
  */
 int nested_map_trap(const struct nested_format *f, uint64_t root, uint64_t gpa);
 
+/*
+ * Bumped by every change to the shared nested tables after the first
+ * vCPU exists (nested_map_trap does it).  Each backend compares it with
+ * the value its vCPU last flushed at and flushes the guest's TLB (ASID /
+ * EPT context) before the next entry, so a change reaches every CPU
+ * before any of them runs guest code with it.
+ */
+extern volatile uint32_t nested_map_gen;
+
 #endif

@@ -14,6 +14,7 @@ struct svm_vcpu {
 	/* Guest events that reached the VMM meanwhile (guest/irq.c). */
 	bool nmi_pending;
 	uint64_t irq_pending[4];
+	uint32_t nested_gen;   /* nested_map_gen this vCPU's TLB was last flushed at */
 };
 
 extern bool svm_has_nrips;

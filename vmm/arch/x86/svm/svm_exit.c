@@ -5,6 +5,7 @@
  */
 #include <arch/cpu.h>
 #include <sv/console.h>
+#include <sv/nested_map.h>
 
 #include "svm.h"
 
@@ -79,6 +80,10 @@ void svm_run(struct sv_vcpu *v, struct sv_exit *e)
 
 	for (;;) {
 		deliver_events(s);
+		if (s->nested_gen != nested_map_gen) {
+			s->nested_gen = nested_map_gen;
+			vmcb->ctl.tlb_control = 1; /* flush this ASID (APM 2 15.16) */
+		}
 		vmcb->save.rax = v->regs.rax;
 		vmcb->save.rip = v->rip;
 		vmcb->save.rsp = v->rsp;

@@ -22,6 +22,7 @@ struct vmx_vcpu {
 	bool nmi_pending;
 	uint64_t irq_pending[4];
 	bool window;            /* interrupt-window exiting is on */
+	uint32_t nested_gen;    /* nested_map_gen this vCPU's EPT TLB was last flushed at */
 };
 
 extern struct vmx_config vmx_cfg;

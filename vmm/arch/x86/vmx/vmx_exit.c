@@ -8,6 +8,7 @@
  */
 #include <arch/cpu.h>
 #include <sv/console.h>
+#include <sv/nested_map.h>
 
 #include "vmx.h"
 
@@ -135,6 +136,14 @@ static void deliver_events(struct sv_vcpu *v, struct vmx_vcpu *x)
 /* Before each entry: state common code may have changed, and what VMX leaves to us. */
 static void prepare_entry(struct sv_vcpu *v, struct vmx_vcpu *x)
 {
+	if (x->nested_gen != nested_map_gen) {
+		x->nested_gen = nested_map_gen;
+		/* SDM 3C 29.4.3.1: the EPT mappings of this context go. */
+		if (vmx_cfg.invept_single)
+			invept(1, vmx_eptp);
+		else if (vmx_cfg.invept_all)
+			invept(2, 0);
+	}
 	vmwrite(GUEST_RIP, v->rip);
 	vmwrite(GUEST_RSP, v->rsp);
 	vmwrite(GUEST_RFLAGS, v->rflags);
