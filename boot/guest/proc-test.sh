@@ -127,5 +127,96 @@ svtest race hello hello.sig 40 || fail=1
 svtest fill hello hello.sig || fail=1
 vmmctl audit | tail -n 3
 
+# ---- issue 14: BitVisor processes, unchanged (files in /root/bv) ----
+cd /root/bv
+# bvlog TAG: the text of TAG's lines in the VMM log, tag removed.
+bvlog() { vmmctl log | grep -F "[$1] " | sed "s/.*\[$1\] //"; }
+# bvload NAME ARGS...: vmmload ARGS; sets $desc.
+bvload() {
+    n=$1; shift
+    out=$(vmmload "$@" 2>&1)
+    case "$out" in
+        "desc = "[0-9]*) desc=${out#desc = }; pass "$n" ;;
+        *) desc=; failed "$n" "$out" ;;
+    esac
+}
+
+# BitVisor's sample, built by `make` from its source unchanged, signed,
+# loaded as a new user would: prints on the VMM console, tagged p-<sha256>.
+for w in "" 32; do
+    bvload "bv-sample-load$w" bin_hello$w bin_hello$w.sig
+    tag=p-$(sha256sum bin_hello$w | cut -c1-8)
+    [ -n "$desc" ] && bvlog "$tag" | grep -qx "Hello, World!" && pass "bv-sample-hello$w" \
+        || failed "bv-sample-hello$w" "no [$tag] Hello, World! line"
+    [ -n "$desc" ] && vmmctl kill "$desc"
+done
+
+# A message pair in BitVisor's style, across widths: the receivers
+# register bvrecv / bvrecv32, each sender talks to both (with hostile
+# msgbuf arrays refused by the native errors).
+bvload bv-load-recv --name bvrecv bv-recv bv-recv.sig; drecv=$desc
+bvload bv-load-recv32 --name bvrecv32 bv-recv32 bv-recv32.sig; drecv32=$desc
+bvload bv-load-send --name bvsend bv-send bv-send.sig; dsend=$desc
+bvload bv-load-send32 --name bvsend32 bv-send32 bv-send32.sig; dsend32=$desc
+for s in "bvsend $dsend 64" "bvsend32 $dsend32 32"; do
+    set -- $s
+    for t in "1 bvrecv 64" "2 bvrecv32 32"; do
+        set -- $1 $2 $3 $t
+        r=$(vmmctl send "$2" "$4" 2>&1)
+        if [ "$r" = 0 ] && bvlog "$1" | grep -qx "bvsend: PASS $5"; then
+            pass "bv-messages-$3-to-$6"
+        else
+            failed "bv-messages-$3-to-$6" "result '$r'; $(bvlog "$1" | tail -n 1)"
+        fi
+    done
+done
+bvlog bvrecv | grep -qx "bvrecv: got 9 and 32 bytes, filled 9" && pass bv-receiver-saw-buffers \
+    || failed bv-receiver-saw-buffers "$(bvlog bvrecv | tail -n 2)"
+# newprocess(name) from a process: a built-in, a loaded signed program, an unknown name.
+r=$(vmmctl send "$dsend" 3 2>&1)
+[ "$r" = 0 ] && bvlog bvsend | grep -qx "bvsend: PASS newprocess" && pass bv-newprocess-by-name \
+    || failed bv-newprocess-by-name "result '$r'; $(bvlog bvsend | tail -n 1)"
+
+# An interactive process fed with lines at load: reads them in order, ends
+# on the empty line (and never reads past it).
+printf 'alpha\nbeta 7\nsend bvrecv 21\n\nnever\n' > in.txt
+out=$(vmmload --input in.txt --name bvsh bv-shell bv-shell.sig 2>&1)
+want='bvsh> alpha
+bvsh: line 1: alpha
+bvsh> beta 7
+bvsh: line 2: beta 7
+bvsh> send bvrecv 21
+bvsh: bvrecv answered 42
+bvsh> 
+bvsh: bye after 3 lines'
+got=$(bvlog bvsh)
+case "$out" in *"exited in its first run"*) ;; *) failed bv-lineinput-at-load "vmmload: $out" ;; esac
+[ "$got" = "$want" ] && pass bv-lineinput-at-load || failed bv-lineinput-at-load "got: $got"
+vmmctl log | grep "process bvsh (id" | tail -n 1 | grep -qF "exited with status 0" \
+    && pass bv-lineinput-exit-logged || failed bv-lineinput-exit-logged "no log line"
+# Nothing queued: an empty line at once, so the shell ends at once.
+out=$(vmmload --name bvsh0 bv-shell32 bv-shell32.sig 2>&1)
+[ "$(bvlog bvsh0 | tail -n 1)" = "bvsh: bye after 0 lines" ] && pass bv-lineinput-none-ends \
+    || failed bv-lineinput-none-ends "$out; $(bvlog bvsh0)"
+# Lines queued later with vmmctl input, read by the 32-bit shell on its next message.
+printf 'wait\n' > in2.txt
+bvload bv-load-shell32 --input in2.txt --name bvsh32 bv-shell32 bv-shell32.sig; dsh=$desc
+vmmctl input "$dsh" gamma "delta 2" "" && pass bv-vmmctl-input || failed bv-vmmctl-input "refused"
+r=$(vmmctl send "$dsh" 0 2>&1)
+got=$(bvlog bvsh32 | tail -n 6 | tr '\n' '|')
+case "$r" in *"(-47)") ;; *) failed bv-lineinput-later "send: $r" ;; esac
+[ "$got" = "bvsh> gamma|bvsh: line 2: gamma|bvsh> delta 2|bvsh: line 3: delta 2|bvsh> |bvsh: bye after 3 lines|" ] \
+    && pass bv-lineinput-later || failed bv-lineinput-later "got: $got"
+# The queue is bounded (4096 bytes): a second 3000-byte line does not fit.
+long=$(printf '%3000s' x | tr ' ' y)
+vmmctl input "$drecv" "$long" && r=$(vmmctl input "$drecv" "$long" 2>&1)
+case "$r" in *"(-5)") pass bv-input-queue-bounded ;; *) failed bv-input-queue-bounded "$r" ;; esac
+r=$(vmmctl input 999 x 2>&1)
+case "$r" in *"(-41)") pass bv-input-bad-descriptor ;; *) failed bv-input-bad-descriptor "$r" ;; esac
+# Every BitVisor-style process (and newprocess's copies) goes; none is left.
+for id in $(vmmctl ps | awk '$3 ~ /^bv/ { print $2 }'); do vmmctl kill-id "$id"; done
+vmmctl ps | awk '$3 ~ /^bv/ { n++ } END { exit n > 0 }' && pass bv-all-killed || failed bv-all-killed "$(vmmctl ps)"
+cd /root
+
 echo "SVTEST PROC DONE fail=$fail"
 exit $fail

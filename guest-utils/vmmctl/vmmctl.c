@@ -8,6 +8,7 @@
  *   vmmctl log                prints the VMM's log ring
  *   vmmctl audit              prints every newprocess attempt still kept
  *   vmmctl cpus               the CPUs the VMM holds: state, SIPIs, VM exits
+ *   vmmctl input DESC LINE... queues lines for the process's lineinput
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -20,13 +21,15 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: vmmctl ps | send DESC VALUE | kill DESC | kill-id ID | close DESC | log | audit | cpus\n"
+		   "              | input DESC LINE...\n"
 		   "  ps          list processes: descriptor, id, name, width, memory, state\n"
 		   "  send        send an integer message; prints the handler's result\n"
 		   "  kill        kill the process a descriptor reaches (kill-id: by process id)\n"
 		   "  close       close a descriptor\n"
 		   "  log         print the hypervisor's log\n"
 		   "  audit       print every load attempt: time, SHA-256, key id, result\n"
-		   "  cpus        the CPUs under the hypervisor: APIC id, state, SIPIs, VM exits\n");
+		   "  cpus        the CPUs under the hypervisor: APIC id, state, SIPIs, VM exits\n"
+		   "  input       queue each LINE (\"\" for an empty one) for the process's lineinput\n");
 }
 
 static int number(const char *s, long *out)
@@ -192,6 +195,27 @@ int main(int argc, char **argv)
 		if (r < 0 && r >= -SV_EDEADLK)
 			return fail("send", r);
 		printf("%" PRId64 "\n", r);
+		return 0;
+	}
+	if (!strcmp(argv[1], "input") && argc >= 3) {
+		static char buf[4096]; /* the VMM's queue holds no more (PROC_INPUT_MAX) */
+		size_t n = 0;
+		if (number(argv[2], &a))
+			return 2;
+		memset(buf, 0, sizeof(buf));
+		for (int i = 3; i < argc; i++) {
+			size_t l = strlen(argv[i]);
+			if (memchr(argv[i], '\n', l) || l + 1 > sizeof(buf) - n) {
+				fprintf(stderr, "vmmctl: input: lines hold no newline, 4096 bytes in all\n");
+				return 2;
+			}
+			memcpy(buf + n, argv[i], l);
+			buf[n + l] = '\n';
+			n += l + 1;
+		}
+		int64_t r = sv_call("procinput", (uint64_t)a, (uint64_t)(uintptr_t)buf, n, 0);
+		if (r < 0)
+			return fail("input", r);
 		return 0;
 	}
 	if ((!strcmp(argv[1], "kill") || !strcmp(argv[1], "kill-id") || !strcmp(argv[1], "close")) &&

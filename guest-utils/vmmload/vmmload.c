@@ -1,6 +1,7 @@
 /*
- * vmmload BINARY SIGNATURE: hands a signed process binary to Sealvisor
- * (the newprocess hypercall).  Prints "desc = N" on success; otherwise the
+ * vmmload [--input FILE] [--name NAME] BINARY SIGNATURE: hands a signed
+ * process binary to Sealvisor (the newprocess hypercall; newprocess2 with
+ * input lines or a name).  Prints "desc = N" on success; otherwise the
  * reason and a non-zero exit status.
  */
 #include <inttypes.h>
@@ -14,13 +15,30 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vmmload [--time] BINARY SIGNATURE\n"
+	fprintf(f, "usage: vmmload [--time] [--input FILE] [--name NAME] BINARY SIGNATURE\n"
 		   "Loads BINARY into Sealvisor as a new process if SIGNATURE (RSA PKCS#1 v1.5\n"
 		   "over SHA-256, as made by vmmsign or `openssl dgst -sha256 -sign`) verifies\n"
 		   "with a key compiled into the hypervisor.  Prints \"desc = N\", the descriptor\n"
-		   "for vmmctl send/kill.\n"
-		   "  --time   also print the hypercall latency and the VMM's breakdown\n");
+		   "for vmmctl send/kill/input.\n"
+		   "  --time        also print the hypercall latency and the VMM's breakdown\n"
+		   "  --input FILE  queue FILE's lines (at most 4096 bytes) for the process's\n"
+		   "                lineinput before its _start runs\n"
+		   "  --name NAME   call the process NAME (1-31 of A-Z a-z 0-9 . _ -) in the VMM's\n"
+		   "                log; other processes may start fresh copies with newprocess(NAME)\n");
 }
+
+/*
+ * newprocess2's argument, as the VMM defines it (vmm/hc/hc_process.c,
+ * issue 14): newprocess's four, the input lines and the name.
+ */
+#define SV_HC_NEWPROCESS2 "newprocess2"
+struct sv_newprocess_args {
+	uint64_t bin, bin_size, sig, sig_size;
+	uint64_t input, input_size;
+	uint64_t name;
+	uint64_t reserved;
+};
+_Static_assert(sizeof(struct sv_newprocess_args) == 64, "newprocess2 ABI");
 
 static double ms(uint64_t cycles, uint64_t hz)
 {
@@ -35,9 +53,16 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (argc > 1 && !strcmp(argv[1], "--time")) {
-		timing = 1;
-		i++;
+	const char *input_path = NULL, *name = NULL;
+	for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
+		if (!strcmp(argv[i], "--time"))
+			timing = 1;
+		else if (!strcmp(argv[i], "--input") && i + 1 < argc)
+			input_path = argv[++i];
+		else if (!strcmp(argv[i], "--name") && i + 1 < argc)
+			name = argv[++i];
+		else
+			break;
 	}
 	if (argc - i != 2) {
 		usage(stderr);
@@ -55,11 +80,37 @@ int main(int argc, char **argv)
 	if (!sig)
 		return 1;
 
+	void *input = NULL;
+	size_t isize = 0;
+	if (input_path && !(input = sv_read_locked("vmmload", input_path, &isize)))
+		return 1;
+
 	struct timespec t0, t1;
+	int64_t rc;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int64_t rc = sv_call(SV_HC_NEWPROCESS, (uint64_t)(uintptr_t)bin, bsize, (uint64_t)(uintptr_t)sig,
-			     ssize);
+	if (input_path || name) {
+		/* The VMM does not page memory in: the record is on a touched stack page. */
+		struct sv_newprocess_args args = {
+			.bin = (uint64_t)(uintptr_t)bin, .bin_size = bsize,
+			.sig = (uint64_t)(uintptr_t)sig, .sig_size = ssize,
+			.input = (uint64_t)(uintptr_t)input, .input_size = isize,
+			.name = (uint64_t)(uintptr_t)name,
+		};
+		rc = sv_call(SV_HC_NEWPROCESS2, (uint64_t)(uintptr_t)&args, 0, 0, 0);
+	} else {
+		rc = sv_call(SV_HC_NEWPROCESS, (uint64_t)(uintptr_t)bin, bsize,
+			     (uint64_t)(uintptr_t)sig, ssize);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (rc == -SV_EDEAD) {
+		/*
+		 * Signed, loaded and run: its _start called exitprocess (as
+		 * BitVisor's run-once programs and small shells do), so there
+		 * is no process left to give a descriptor for.
+		 */
+		printf("%s ran and exited in its first run: no descriptor\n", argv[i]);
+		return 0;
+	}
 	if (rc < 0) {
 		fprintf(stderr, "vmmload: %s refused: %s (%" PRId64 ")\n", argv[i], sv_error_message(rc), rc);
 		return 1;

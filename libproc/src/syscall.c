@@ -9,6 +9,8 @@
  */
 #include <sealvisor/proc.h>
 
+#include "bitvisor.h"
+
 _Static_assert(sizeof(struct msgbuf) ==
 		       (sizeof(void *) == 8 ? PROC_MSGBUF64_SIZE : PROC_MSGBUF32_SIZE),
 	       "struct msgbuf must match proc_abi.h");
@@ -57,7 +59,29 @@ int msgsendint(int desc, int value)
 
 int msgsendbuf(int desc, int value, struct msgbuf *buf, int bufcnt)
 {
-	return (int)syscall5(PROC_SYS_MSGSENDBUF, desc, value, (long)buf, bufcnt, 0);
+	return (int)syscall5(PROC_SYS_MSGSENDBUF, desc, value, (long)buf, bufcnt,
+			     PROC_MSGBUF_NATIVE);
+}
+
+/* See bitvisor.h. */
+int proc_msgsendbuf_layout(int desc, int value, void *buf, int bufcnt, int layout)
+{
+	return (int)syscall5(PROC_SYS_MSGSENDBUF, desc, value, (long)buf, bufcnt, layout);
+}
+
+int msgunregister(int handler)
+{
+	return (int)syscall5(PROC_SYS_MSGUNREGISTER, handler, 0, 0, 0, 0);
+}
+
+int newprocess(const char *name)
+{
+	return (int)syscall5(PROC_SYS_NEWPROCESS, (long)name, 0, 0, 0, 0);
+}
+
+int proc_input(char *buf, unsigned int len)
+{
+	return (int)syscall5(PROC_SYS_INPUT, (long)buf, (long)len, 0, 0, 0);
 }
 
 void exitprocess(int status)

@@ -81,11 +81,34 @@ static int64_t audit_done(struct sv_audit_entry *a, int64_t result)
 	return result;
 }
 
-static int64_t hc_newprocess(struct hc_call *c)
+/*
+ * newprocess2's one argument (issue 14): newprocess's four plus input
+ * lines queued before _start runs and a name under which processes can
+ * start fresh copies (newprocess(name) in a process).  The guest tools
+ * define the same record (guest-utils/vmmload); 64 bytes, fields only
+ * ever appended.
+ */
+#define SV_HC_NEWPROCESS2 "newprocess2" /* (struct sv_newprocess_args *) -> descriptor */
+#define SV_HC_PROCINPUT "procinput"     /* (desc, buf, len) -> len: queues input lines */
+struct sv_newprocess_args {
+	uint64_t bin, bin_size, sig, sig_size;
+	uint64_t input, input_size; /* lines for lineinput; 0, 0: none */
+	uint64_t name;              /* NUL-terminated program name; 0: p-<sha256> */
+	uint64_t reserved;          /* 0 */
+};
+_Static_assert(sizeof(struct sv_newprocess_args) == 64, "newprocess2 ABI");
+
+struct load_extra {
+	uint64_t input, input_size, name;
+};
+
+static int64_t newprocess(struct hc_call *c, uint64_t bin, uint64_t size, uint64_t sig,
+			  uint64_t sigsize, const struct load_extra *x)
 {
-	uint64_t bin = c->arg[0], size = c->arg[1], sig = c->arg[2], sigsize = c->arg[3];
 	struct sv_audit_entry a;
 	uint8_t sigbuf[SV_MAX_SIG_SIZE];
+	char given[PROC_NAME_MAX] = "";
+	uint64_t input_pa = 0;
 	int key = -1, rc;
 
 	memset(&a, 0, sizeof(a));
@@ -96,6 +119,13 @@ static int64_t hc_newprocess(struct hc_call *c)
 		return audit_done(&a, -SV_EINVAL);
 	if (size > SV_MAX_BINARY_SIZE || sigsize > SV_MAX_SIG_SIZE)
 		return audit_done(&a, -SV_E2BIG);
+	if (x->input_size > PROC_INPUT_MAX)
+		return audit_done(&a, -SV_E2BIG);
+	if (x->name) {
+		rc = gm_read_string(c->phys, &c->paging, x->name, given, sizeof(given));
+		if (rc < 0 || (rc = proc_name_check(given, sizeof(given))))
+			return audit_done(&a, rc == -SV_E2BIG ? -SV_EINVAL : rc);
+	}
 
 	/*
 	 * Steps 1-3 touch only this call's own buffers: other CPUs' hypercalls
@@ -117,9 +147,18 @@ static int64_t hc_newprocess(struct hc_call *c)
 		return audit_done(&a, -SV_ENOMEM);
 	}
 	uint8_t *copy = phys_to_virt(copy_pa);
-	if ((rc = gm_copy_from(c->phys, &c->paging, copy, bin, size)) ||
-	    (rc = gm_copy_from(c->phys, &c->paging, sigbuf, sig, sigsize))) {
+	if (x->input_size && !(input_pa = palloc_pages_raw(1, 1))) {
 		pfree_pages(copy_pa, npages);
+		rlock_retake(&vmm_lock, held);
+		return audit_done(&a, -SV_ENOMEM);
+	}
+	if ((rc = gm_copy_from(c->phys, &c->paging, copy, bin, size)) ||
+	    (rc = gm_copy_from(c->phys, &c->paging, sigbuf, sig, sigsize)) ||
+	    (x->input_size && (rc = gm_copy_from(c->phys, &c->paging, phys_to_virt(input_pa),
+						 x->input, x->input_size)))) {
+		pfree_pages(copy_pa, npages);
+		if (input_pa)
+			pfree_pages(input_pa, 1);
 		rlock_retake(&vmm_lock, held);
 		return audit_done(&a, rc);
 	}
@@ -135,6 +174,8 @@ static int64_t hc_newprocess(struct hc_call *c)
 	a.cycles[2] = t3 - t2;
 	if (rc) {
 		pfree_pages(copy_pa, npages);
+		if (input_pa)
+			pfree_pages(input_pa, 1);
 		sv_printf("newprocess: refused %lu-byte binary: %s\n", (unsigned long)size, sv_strerror(rc));
 		return audit_done(&a, rc);
 	}
@@ -143,17 +184,36 @@ static int64_t hc_newprocess(struct hc_call *c)
 
 	/* 4. ELF rules and mapping, from the same copy. */
 	char name[PROC_NAME_MAX];
-	sv_snprintf(name, sizeof(name), "p-%02x%02x%02x%02x", a.sha256[0], a.sha256[1], a.sha256[2],
-		    a.sha256[3]);
+	if (given[0])
+		memcpy(name, given, sizeof(name));
+	else
+		sv_snprintf(name, sizeof(name), "p-%02x%02x%02x%02x", a.sha256[0], a.sha256[1],
+			    a.sha256[2], a.sha256[3]);
 	int id = process_create(copy, size, name, a.sha256);
 	uint64_t t4 = rdtsc();
-	pfree_pages(copy_pa, npages);
+	struct proc *p = id >= 0 ? proc_get(&proc_table, id) : NULL;
+	/*
+	 * A named program keeps its verified copy, so that processes can
+	 * start fresh instances of it by name; others give it back now.
+	 */
+	if (!p || !given[0] || process_keep_image(p, copy_pa, npages, size))
+		pfree_pages(copy_pa, npages);
 	a.cycles[3] = t4 - t3;
 	if (id < 0) {
+		if (input_pa)
+			pfree_pages(input_pa, 1);
 		sv_printf("newprocess: signed binary refused by the loader: %s\n", sv_strerror(id));
 		return audit_done(&a, id);
 	}
-	struct proc *p = proc_get(&proc_table, id);
+	/* Its input is queued before _start can ask for it. */
+	if (input_pa) {
+		rc = process_input_push(p, phys_to_virt(input_pa), (uint32_t)x->input_size);
+		pfree_pages(input_pa, 1);
+		if (rc < 0) {
+			process_kill(p, "its input could not be queued");
+			return audit_done(&a, rc);
+		}
+	}
 
 	/*
 	 * 5. _start runs once before the descriptor is handed out.  Whether
@@ -177,7 +237,46 @@ static int64_t hc_newprocess(struct hc_call *c)
 		  key, desc);
 	return audit_done(&a, desc);
 }
+
+static int64_t hc_newprocess(struct hc_call *c)
+{
+	static const struct load_extra none;
+
+	return newprocess(c, c->arg[0], c->arg[1], c->arg[2], c->arg[3], &none);
+}
 HYPERCALL(newprocess, SV_HC_NEWPROCESS, hc_newprocess);
+
+static int64_t hc_newprocess2(struct hc_call *c)
+{
+	struct sv_newprocess_args args;
+	int rc = gm_copy_from(c->phys, &c->paging, &args, c->arg[0], sizeof(args));
+
+	if (rc)
+		return rc;
+	if (args.reserved)
+		return -SV_EINVAL;
+	struct load_extra x = { args.input, args.input_size, args.name };
+	return newprocess(c, args.bin, args.bin_size, args.sig, args.sig_size, &x);
+}
+HYPERCALL(newprocess2, SV_HC_NEWPROCESS2, hc_newprocess2);
+
+/* procinput(desc, buf, len): queues lines for the process desc reaches. */
+static int64_t hc_procinput(struct hc_call *c)
+{
+	char buf[PROC_INPUT_MAX];
+	struct proc *p;
+	uint32_t handler;
+	int rc = desc_resolve(&proc_table, &guest_descs, (int)c->arg[0], &p, &handler);
+
+	if (rc)
+		return rc;
+	if (c->arg[2] > PROC_INPUT_MAX)
+		return -SV_E2BIG;
+	if ((rc = gm_copy_from(c->phys, &c->paging, buf, c->arg[1], c->arg[2])))
+		return rc;
+	return process_input_push(p, buf, (uint32_t)c->arg[2]);
+}
+HYPERCALL(procinput, SV_HC_PROCINPUT, hc_procinput);
 
 static int64_t hc_msgsendint(struct hc_call *c)
 {

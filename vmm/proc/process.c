@@ -49,6 +49,11 @@ struct proc_arch {
 	bool in_use;         /* this entry belongs to a process, alive or dying */
 	int cpu;             /* the CPU its frames are on while active, else -1 */
 	bool killed_outside; /* by process_kill, not by its own fault */
+	/* Input lines the guest queued (one pool page, charged), or NULL. */
+	char *input;
+	uint32_t in_head, in_len; /* next unread byte; bytes stored */
+	/* The verified image of a signed process, for newprocess(name). */
+	uint64_t image_pa, image_pages, image_len;
 };
 
 struct call_rec {
@@ -169,6 +174,10 @@ static uint64_t table_pages(const struct elf_plan *plan)
 
 static void release(struct proc_arch *a)
 {
+	if (a->input)
+		pfree_pages(virt_to_phys(a->input), 1);
+	if (a->image_pa)
+		pfree_pages(a->image_pa, a->image_pages);
 	uspace_destroy(&a->us);
 	memset(a, 0, sizeof(*a));
 	a->cpu = -1;
@@ -234,8 +243,10 @@ int process_create(const void *image, size_t len, const char *name, const uint8_
 
 	if (rc)
 		return rc;
-	if (my_calls()->depth)
-		return -SV_EBUSY; /* only the guest or the VMM create processes */
+	/*
+	 * A process may create one too (PROC_SYS_NEWPROCESS), but only from
+	 * a built-in or a kept, verified image: never from its own bytes.
+	 */
 	struct proc_arch *a = NULL;
 	for (unsigned int i = 0; i < ARCH_ENTRIES && !a; i++) {
 		if (!arch_pool[i].in_use)
@@ -491,4 +502,93 @@ void process_check_alive(void)
 
 	if (c->a->dead)
 		leave(&c->ctx, c->a->killed_outside ? -SV_EDEAD : -SV_EFAULTED);
+}
+
+int process_input_push(struct proc *p, const char *data, uint32_t len)
+{
+	struct proc_arch *a = p ? arch_of(p) : NULL;
+	bool nl = len && data[len - 1] != '\n';
+	uint32_t need = len + (nl ? 1 : 0);
+
+	if (!a || a->dead || p->state != PROC_ALIVE)
+		return -SV_EBADDESC;
+	if (len == 0)
+		return 0;
+	if (!a->input) {
+		uint64_t pa;
+		int rc = proc_mem_charge(&proc_table, p, 1);
+		if (rc)
+			return rc;
+		if (!(pa = palloc_page())) {
+			proc_mem_uncharge(&proc_table, p, 1);
+			return -SV_ENOMEM;
+		}
+		a->charged++;
+		a->input = phys_to_virt(pa);
+	}
+	/* Consumed bytes make room: move what is left to the front. */
+	if (a->in_head) {
+		memmove(a->input, a->input + a->in_head, a->in_len - a->in_head);
+		a->in_len -= a->in_head;
+		a->in_head = 0;
+	}
+	if (need > PROC_INPUT_MAX - a->in_len)
+		return -SV_E2BIG;
+	memcpy(a->input + a->in_len, data, len);
+	if (nl)
+		a->input[a->in_len + len] = '\n';
+	a->in_len += need;
+	return (int)len;
+}
+
+int process_input_pop(struct proc *p, char *out, uint32_t max)
+{
+	struct proc_arch *a = arch_of(p);
+	uint32_t n = 0, line;
+
+	if (max == 0)
+		return -SV_EINVAL;
+	out[0] = '\0';
+	if (!a->input || a->in_head == a->in_len)
+		return -SV_ENOENT;
+	/* Every stored line ends with a newline (process_input_push). */
+	while (a->input[a->in_head + n] != '\n')
+		n++;
+	line = MIN(n, max - 1);
+	memcpy(out, a->input + a->in_head, line);
+	out[line] = '\0';
+	a->in_head += n + 1;
+	return (int)line;
+}
+
+int process_keep_image(struct proc *p, uint64_t pa, uint64_t pages, uint64_t len)
+{
+	struct proc_arch *a = arch_of(p);
+	int rc;
+
+	if (a->image_pa)
+		return -SV_EEXIST;
+	if ((rc = proc_mem_charge(&proc_table, p, pages)))
+		return rc;
+	a->charged += pages;
+	a->image_pa = pa;
+	a->image_pages = pages;
+	a->image_len = len;
+	return 0;
+}
+
+int process_spawn_by_name(const char *name)
+{
+	for (unsigned int i = 0; i < SV_MAX_PROCESSES; i++) {
+		struct proc *p = &proc_table.slot[i];
+		struct proc_arch *a = p->state == PROC_ALIVE ? arch_of(p) : NULL;
+		if (!a || a->dead || !a->image_pa || strcmp(p->name, name))
+			continue;
+		/*
+		 * The image is a copy only the VMM holds, verified when the
+		 * guest loaded it; vmm_lock stays held while it is read.
+		 */
+		return process_create(phys_to_virt(a->image_pa), a->image_len, name, a->sha256);
+	}
+	return -SV_ENOENT;
 }

@@ -8,6 +8,7 @@
 #include <arch/cpu.h>
 #include <arch/desc.h>
 #include <arch/uspace.h>
+#include <sv/builtin.h>
 #include <sv/console.h>
 #include <sv/cpu.h>
 #include <sv/format.h>
@@ -82,21 +83,33 @@ static int64_t sys_write(struct proc *p, uint64_t va, uint64_t len)
 }
 
 static int64_t sys_sendbuf(struct proc *p, int desc, int32_t value, uint64_t arr, uint64_t n,
-			   unsigned int level)
+			   uint64_t layout, unsigned int level)
 {
-	uint8_t raw[PROC_MSG_MAX_BUFS * PROC_MSGBUF64_SIZE];
+	uint8_t raw[PROC_MSG_MAX_BUFS * PROC_MSGBUF64_BV_SIZE];
 	struct proc_bufref ref[PROC_MSG_MAX_BUFS];
 	struct kbuf kb[PROC_MSG_MAX_BUFS];
 	uint32_t entsize = p->elf_class == 64 ? PROC_MSGBUF64_SIZE : PROC_MSGBUF32_SIZE;
+	uint32_t bvsize = p->elf_class == 64 ? PROC_MSGBUF64_BV_SIZE : PROC_MSGBUF32_BV_SIZE;
 	const struct uspace *us = process_uspace(p);
 	struct proc *target;
 	uint32_t handler;
 	int rc;
 
-	if (n > PROC_MSG_MAX_BUFS)
+	if (n > PROC_MSG_MAX_BUFS || layout > PROC_MSGBUF_BITVISOR)
 		return -SV_EINVAL;
-	if (n && uspace_copy_from(us, raw, arr, n * entsize))
+	if (layout == PROC_MSGBUF_BITVISOR) {
+		/*
+		 * BitVisor's entries are the native ones plus premap_handle at
+		 * the end (ignored): read them whole, then keep each one's
+		 * native prefix, so the same decoder checks both.
+		 */
+		if (n && uspace_copy_from(us, raw, arr, n * bvsize))
+			return -SV_EFAULT;
+		for (uint32_t i = 1; i < n; i++)
+			memmove(raw + i * entsize, raw + i * bvsize, entsize);
+	} else if (n && uspace_copy_from(us, raw, arr, n * entsize)) {
 		return -SV_EFAULT;
+	}
 	if ((rc = proc_msgbuf_decode(p->elf_class, raw, (uint32_t)n, ref)))
 		return rc;
 	if ((rc = desc_resolve(&proc_table, &p->descs, desc, &target, &handler)))
@@ -117,6 +130,55 @@ static int64_t sys_sendbuf(struct proc *p, int desc, int32_t value, uint64_t arr
 			return -SV_EFAULT;
 	}
 	return res;
+}
+
+/* The next queued input line, copied out; never waits (there is no keyboard). */
+static __attribute__((noinline)) int64_t sys_input(struct proc *p, uint64_t va, uint64_t len)
+{
+	char line[PROC_INPUT_MAX];
+	uint32_t max = (uint32_t)MIN(len, (uint64_t)PROC_INPUT_MAX);
+	int n;
+
+	if (len == 0)
+		return -SV_EINVAL;
+	/* Check the whole buffer is writable before a line is taken out. */
+	if (uspace_copy_to(process_uspace(p), va + max - 1, "", 1) ||
+	    uspace_copy_to(process_uspace(p), va, "", 1))
+		return -SV_EFAULT;
+	n = process_input_pop(p, line, max);
+	if (uspace_copy_to(process_uspace(p), va, line, n < 0 ? 1 : (uint64_t)n + 1))
+		return -SV_EFAULT;
+	return n;
+}
+
+/*
+ * newprocess(name): a built-in (its _start runs once now, as for every
+ * built-in), or a fresh copy of a signed program the guest loaded under
+ * that name (its _start runs with the first message).  Only images the
+ * VMM holds are used: nothing of the caller's becomes code.
+ */
+static int64_t sys_newprocess(struct proc *p, uint64_t va)
+{
+	char name[PROC_NAME_MAX];
+	int64_t result = 0;
+	int rc, id;
+
+	if ((rc = read_name(p, va, name)))
+		return rc;
+	id = process_spawn_by_name(name);
+	if (id == -SV_ENOENT)
+		id = builtin_start(name, 0, &result);
+	process_check_alive(); /* a built-in's _start ran nested: maybe killed meanwhile */
+	if (id < 0)
+		return id;
+	struct proc *np = proc_get(&proc_table, id);
+	if (!np || !process_alive(np, id))
+		return result < 0 ? result : -SV_EDEAD;
+	desc_sweep(&proc_table, &p->descs);
+	rc = desc_open(&p->descs, np, 0);
+	if (rc < 0)
+		process_kill(np, "its creator's descriptor table is full");
+	return rc;
 }
 
 void syscall_dispatch(struct trap_frame *f)
@@ -184,8 +246,25 @@ void syscall_dispatch(struct trap_frame *f)
 	case PROC_SYS_MSGSENDBUF:
 		/* One bounce buffer per call level: messages nest. */
 		ret = sys_sendbuf(p, (int)arg(f, p, 0), (int32_t)arg(f, p, 1), arg(f, p, 2),
-				  arg(f, p, 3), process_depth() - 1);
+				  arg(f, p, 3), arg(f, p, 4), process_depth() - 1);
 		break;
+	case PROC_SYS_INPUT:
+		ret = sys_input(p, arg(f, p, 0), arg(f, p, 1));
+		break;
+	case PROC_SYS_NEWPROCESS:
+		ret = sys_newprocess(p, arg(f, p, 0));
+		break;
+	case PROC_SYS_MSGUNREGISTER: {
+		uint64_t h = arg(f, p, 0);
+		if (h == 0 || h >= PROC_MAX_HANDLERS || !p->handler[h].entry) {
+			ret = -SV_EINVAL; /* only msgregister's handlers, never _start */
+			break;
+		}
+		/* Descriptors that reached it answer -SV_EBADDESC from now on. */
+		memset(&p->handler[h], 0, sizeof(p->handler[h]));
+		ret = 0;
+		break;
+	}
 	default:
 		ret = -SV_ENOSYS;
 		break;

@@ -40,7 +40,10 @@ typedef int (*msghandler_t)(int msgcode, int value, struct msgbuf *buf, int bufc
 /* Handler 0, the ELF entry point: every process defines it. */
 int _start(int msgcode, int value, struct msgbuf *buf, int bufcnt);
 
-/* Offers handler under name (1..31 of [A-Za-z0-9._-]) to other processes. */
+/*
+ * Offers handler under name (1..31 of [A-Za-z0-9._-]) to other processes;
+ * returns its handler number (1..7), which msgunregister takes.
+ */
 int msgregister(const char *name, msghandler_t handler);
 /* A descriptor for the service called name. */
 int msgopen(const char *name);
@@ -49,6 +52,24 @@ int msgclose(int desc);
 int msgsendint(int desc, int value);
 /* Calls desc's handler with (MSG_BUF, value, copies of buf, bufcnt). */
 int msgsendbuf(int desc, int value, struct msgbuf *buf, int bufcnt);
+/* Withdraws a handler msgregister returned (its index); 0 or -SV_EINVAL. */
+int msgunregister(int handler);
+/*
+ * Starts a program by name and returns a descriptor for its handler 0: a
+ * built-in (whose _start runs once when it is created, as for every
+ * built-in) or a program the guest loaded signed and that still runs
+ * (vmmload --name; a fresh copy from the verified image, whose _start runs
+ * when the descriptor gets its first message).  Nothing unsigned is ever
+ * loaded.  -SV_ENOENT for an unknown name.
+ */
+int newprocess(const char *name);
+/*
+ * The next input line the guest queued for this process (see
+ * PROC_SYS_INPUT in proc_abi.h): at most len - 1 bytes and a NUL, without
+ * the newline; returns its length, or -SV_ENOENT (and "") when none is
+ * left.  Never waits.
+ */
+int proc_input(char *buf, unsigned int len);
 /* Ends the process; its descriptors go stale, its memory is freed. */
 void exitprocess(int status) __attribute__((noreturn));
 
@@ -78,5 +99,27 @@ void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
+
+/* More of <string.h>, <stdlib.h> and <ctype.h>, as in C (ASCII only). */
+size_t strnlen(const char *s, size_t max);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+char *strrchr(const char *s, int c);
+void *memchr(const void *s, int c, size_t n);
+long strtol(const char *s, char **end, int base);
+unsigned long strtoul(const char *s, char **end, int base);
+int isalnum(int c);
+int isalpha(int c);
+int isascii(int c);
+int isblank(int c);
+int iscntrl(int c);
+int isdigit(int c);
+int isgraph(int c);
+int islower(int c);
+int isprint(int c);
+int ispunct(int c);
+int isspace(int c);
+int isupper(int c);
+int isxdigit(int c);
 
 #endif

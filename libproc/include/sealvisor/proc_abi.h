@@ -65,12 +65,37 @@
 #define PROC_SYS_EXIT 1         /* (int status) -> does not return */
 #define PROC_SYS_RETURN 2       /* (int value) -> ends the current handler call */
 #define PROC_SYS_WRITE 3        /* (const char *s, unsigned len) -> len */
-#define PROC_SYS_MSGREGISTER 4  /* (const char *name, handler) -> 0 */
+#define PROC_SYS_MSGREGISTER 4  /* (const char *name, handler) -> handler number >= 1 */
 #define PROC_SYS_MSGOPEN 5      /* (const char *name) -> desc */
 #define PROC_SYS_MSGCLOSE 6     /* (int desc) -> 0 */
 #define PROC_SYS_MSGSENDINT 7   /* (int desc, int value) -> handler's result */
-#define PROC_SYS_MSGSENDBUF 8   /* (int desc, int value, struct msgbuf *, int n) */
-#define PROC_SYS_COUNT 9
+#define PROC_SYS_MSGSENDBUF 8   /* (int desc, int value, struct msgbuf *, int n, layout) */
+#define PROC_SYS_INPUT 9        /* (char *buf, unsigned len) -> line length */
+#define PROC_SYS_NEWPROCESS 10  /* (const char *name) -> desc of its handler 0 */
+#define PROC_SYS_MSGUNREGISTER 11 /* (int handler from msgregister) -> 0 */
+#define PROC_SYS_COUNT 12
+
+/*
+ * PROC_SYS_MSGSENDBUF's fifth argument: how the msgbuf array is laid out.
+ * 0: struct proc_msgbuf64/32 below; 1: BitVisor's struct msgbuf, which
+ * has a fourth field (long premap_handle, ignored), 24 bytes per entry in
+ * 64-bit processes and 16 in 32-bit ones.  Any other value: -SV_EINVAL.
+ */
+#define PROC_MSGBUF_NATIVE 0
+#define PROC_MSGBUF_BITVISOR 1
+#define PROC_MSGBUF64_BV_SIZE 24u
+#define PROC_MSGBUF32_BV_SIZE 16u
+
+/*
+ * Input lines (PROC_SYS_INPUT).  The guest queues lines for a process
+ * (vmmload --input, vmmctl input); each PROC_SYS_INPUT takes the next one
+ * out, without its newline, NUL-terminated, cut to len - 1 bytes (the rest
+ * of a longer line is dropped), and returns its length; with nothing
+ * queued it writes an empty string and returns -SV_ENOENT at once.  It
+ * never waits: there is no keyboard to wait for.  The queue holds at most
+ * PROC_INPUT_MAX bytes, newlines included.
+ */
+#define PROC_INPUT_MAX 4096u
 
 /* Message codes: the first argument a handler receives. */
 #define MSG_INT 1 /* msgsendint: value only, buf NULL, bufcnt 0 */

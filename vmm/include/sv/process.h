@@ -47,6 +47,32 @@ bool process_alive(const struct proc *p, int id);
 int64_t process_call(struct proc *p, uint32_t handler, int32_t msgcode, int32_t value,
 		     struct kbuf *bufs, uint32_t nbufs);
 
+/*
+ * Queues input lines for p (PROC_SYS_INPUT): data[0, len) with a newline
+ * added at the end if it lacks one, copied into a page charged to p.
+ * Returns len, or -SV_E2BIG when the queue (PROC_INPUT_MAX) would
+ * overflow, -SV_EQUOTA / -SV_ENOMEM, -SV_EBADDESC for a dead process.
+ */
+int process_input_push(struct proc *p, const char *data, uint32_t len);
+/*
+ * Takes p's next input line out into out[0, max) without its newline,
+ * cut to max - 1 bytes and NUL-terminated; returns its length, or
+ * -SV_ENOENT (out = "") when none is left.  Never waits.
+ */
+int process_input_pop(struct proc *p, char *out, uint32_t max);
+/*
+ * Gives p the verified image at pa (pages pool pages, len bytes) to keep
+ * for process_spawn_by_name; charged to p and freed with it.  On error
+ * the caller still owns the pages.
+ */
+int process_keep_image(struct proc *p, uint64_t pa, uint64_t pages, uint64_t len);
+/*
+ * Creates a fresh process from the kept image of a live process called
+ * name (its _start not run yet); returns its id, -SV_ENOENT, or what
+ * process_create refused.
+ */
+int process_spawn_by_name(const char *name);
+
 /* Kills p now (from outside it); 0 or -SV_EBADDESC. */
 int process_kill(struct proc *p, const char *why);
 
