@@ -33,6 +33,13 @@ static bool usable;
 struct cpu_timer {
 	unsigned int armed; /* nesting: only the outermost call arms */
 	uint64_t deadline_tsc;
+	/*
+	 * Only ring-3 time counts: while the VMM works for a process (a
+	 * syscall, waiting for vmm_lock, printing) the timer is stopped and
+	 * the deadline moves on by that time.
+	 */
+	bool paused;
+	uint64_t paused_at;
 	uint32_t lvt, tdcr, tmcct, tmict, tpr;
 	uint32_t lint0;
 	uint64_t tsc_deadline;
@@ -127,6 +134,7 @@ int proc_timer_start(uint64_t now_tsc)
 	if (((saved->lvt >> LVT_MODE_SHIFT) & 3) == LVT_MODE_TSC_DEADLINE)
 		saved->tsc_deadline = rdmsr(MSR_TSC_DEADLINE);
 	t->deadline_tsc = now_tsc + tsc_hz / 1000 * SV_PROC_BUDGET_MS;
+	t->paused = false;
 	lapic_write(LAPIC_TPR, 0xe0); /* only vectors 0xf0..0xff get through */
 	/*
 	 * The 8259 PIC's interrupts come through the LAPIC's ExtINT line,
@@ -213,8 +221,34 @@ bool proc_timer_fired(void)
 		return false;
 	}
 	/* Outer calls that go on running past the deadline get 1 ms more each. */
+	t->deadline_tsc = now + tsc_hz / 1000;
 	arm_ticks(apic_hz / 1000);
 	return true;
+}
+
+void proc_timer_pause(void)
+{
+	struct cpu_timer *t = &timers[cpu_index()];
+
+	if (!usable || !t->armed || t->paused)
+		return;
+	t->paused = true;
+	t->paused_at = rdtsc();
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+	lapic_write(LAPIC_TMICT, 0);
+}
+
+void proc_timer_resume(void)
+{
+	struct cpu_timer *t = &timers[cpu_index()];
+
+	if (!usable || !t->armed || !t->paused)
+		return;
+	uint64_t now = rdtsc();
+	t->paused = false;
+	t->deadline_tsc += now - t->paused_at;
+	uint64_t left = t->deadline_tsc > now ? t->deadline_tsc - now : 0;
+	arm_ticks(tsc_hz ? left * (apic_hz / 1000) / (tsc_hz / 1000) : 0);
 }
 
 bool proc_timer_defer(unsigned int vector)

@@ -427,7 +427,9 @@ int64_t process_call(struct proc *p, uint32_t handler, int32_t msgcode, int32_t 
 	write_cr0(c->prev_cr0 | CR0_TS);
 	/* No lock while the process runs: other CPUs' hypercalls go on. */
 	unsigned int held = rlock_drop_all(&vmm_lock);
+	proc_timer_resume(); /* a nested call: the caller's syscall had it stopped */
 	int64_t result = uentry_enter(&c->ctx, &r, tss_rsp0_slot());
+	proc_timer_pause();
 	rlock_retake(&vmm_lock, held);
 	uint64_t end = rdtsc();
 	proc_timer_stop();

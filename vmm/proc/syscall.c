@@ -14,6 +14,7 @@
 #include <sv/format.h>
 #include <sv/lock.h>
 #include <sv/mm.h>
+#include <sv/proc_timer.h>
 #include <sv/process.h>
 
 #include <proc/elf.h>
@@ -194,6 +195,8 @@ void syscall_dispatch(struct trap_frame *f)
 		f->rax = (uint64_t)-SV_ENOSYS;
 		return;
 	}
+	/* The VMM's work, waiting for vmm_lock included, is not the process's time. */
+	proc_timer_pause();
 	rlock_take(&vmm_lock);
 	process_enter_syscall(f->rsp);
 	/* Killed from another CPU while it ran: this call ends here. */
@@ -271,6 +274,7 @@ void syscall_dispatch(struct trap_frame *f)
 	}
 	f->rax = p->elf_class == 32 ? (uint32_t)ret : (uint64_t)ret;
 	rlock_drop(&vmm_lock);
+	proc_timer_resume();
 }
 
 /*

@@ -16,6 +16,12 @@ void proc_timer_init(void);
 int proc_timer_start(uint64_t now_tsc);
 void proc_timer_stop(void);
 /*
+ * Around the VMM's work for a running process (its syscalls, the VMM's
+ * side of a nested call): the budget counts ring-3 time only.
+ */
+void proc_timer_pause(void);
+void proc_timer_resume(void);
+/*
  * From the interrupt path, while a call runs on this CPU: a guest
  * interrupt is ended now and raised again after the call.  False when no
  * call runs (the caller queues it for the guest instead).
