@@ -213,7 +213,7 @@ int main(int argc, char **argv)
 			buf[n + l] = '\n';
 			n += l + 1;
 		}
-		int64_t r = sv_call("procinput", (uint64_t)a, (uint64_t)(uintptr_t)buf, n, 0);
+		int64_t r = sv_call(SV_HC_PROCINPUT, (uint64_t)a, (uint64_t)(uintptr_t)buf, n, 0);
 		if (r < 0)
 			return fail("input", r);
 		return 0;

@@ -27,18 +27,6 @@ static void usage(FILE *f)
 		   "                log; other processes may start fresh copies with newprocess(NAME)\n");
 }
 
-/*
- * newprocess2's argument, as the VMM defines it (vmm/hc/hc_process.c,
- * issue 14): newprocess's four, the input lines and the name.
- */
-#define SV_HC_NEWPROCESS2 "newprocess2"
-struct sv_newprocess_args {
-	uint64_t bin, bin_size, sig, sig_size;
-	uint64_t input, input_size;
-	uint64_t name;
-	uint64_t reserved;
-};
-_Static_assert(sizeof(struct sv_newprocess_args) == 64, "newprocess2 ABI");
 
 static double ms(uint64_t cycles, uint64_t hz)
 {

@@ -81,22 +81,6 @@ static int64_t audit_done(struct sv_audit_entry *a, int64_t result)
 	return result;
 }
 
-/*
- * newprocess2's one argument (issue 14): newprocess's four plus input
- * lines queued before _start runs and a name under which processes can
- * start fresh copies (newprocess(name) in a process).  The guest tools
- * define the same record (guest-utils/vmmload); 64 bytes, fields only
- * ever appended.
- */
-#define SV_HC_NEWPROCESS2 "newprocess2" /* (struct sv_newprocess_args *) -> descriptor */
-#define SV_HC_PROCINPUT "procinput"     /* (desc, buf, len) -> len: queues input lines */
-struct sv_newprocess_args {
-	uint64_t bin, bin_size, sig, sig_size;
-	uint64_t input, input_size; /* lines for lineinput; 0, 0: none */
-	uint64_t name;              /* NUL-terminated program name; 0: p-<sha256> */
-	uint64_t reserved;          /* 0 */
-};
-_Static_assert(sizeof(struct sv_newprocess_args) == 64, "newprocess2 ABI");
 
 struct load_extra {
 	uint64_t input, input_size, name;

@@ -32,6 +32,8 @@
 #define SV_HC_AUDIT "audit"           /* (struct sv_audit_entry *, max, first) -> entries written */
 #define SV_HC_BUILTIN "builtin"       /* (name, value, flags) -> descriptor, see below */
 #define SV_HC_BENCH "bench"           /* (struct sv_bench *) -> 0: process costs in cycles */
+#define SV_HC_NEWPROCESS2 "newprocess2" /* (struct sv_newprocess_args *) -> descriptor, see below */
+#define SV_HC_PROCINPUT "procinput"     /* (desc, buf, len) -> len: queues lines for lineinput */
 #define SV_HC_CPUSTAT "cpustat"       /* (cpu index, struct sv_cpu_stats *, size) -> its size; -SV_ENOENT past the last */
 
 struct sv_bench {
@@ -44,6 +46,20 @@ struct sv_bench {
 
 /* Limits of newprocess's copies (build options max_binary_size, max_sig_size). */
 #define SV_BUILTIN_KILL_AFTER 1u      /* builtin flags: kill the process after _start */
+
+/*
+ * newprocess2's one argument: newprocess's four, plus input lines queued
+ * before _start runs and a name under which processes can start fresh
+ * copies (newprocess(name) inside a process).  64 bytes, fields only
+ * ever appended.
+ */
+struct sv_newprocess_args {
+	uint64_t bin, bin_size, sig, sig_size;
+	uint64_t input, input_size; /* lines for lineinput; 0, 0: none */
+	uint64_t name;              /* NUL-terminated program name; 0: p-<sha256> */
+	uint64_t reserved;          /* 0 */
+};
+_Static_assert(sizeof(struct sv_newprocess_args) == 64, "newprocess2 ABI");
 
 /* A buffer of msgsendbuf, in the guest's memory. */
 struct sv_msgbuf {
