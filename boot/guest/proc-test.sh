@@ -158,6 +158,14 @@ bvload bv-load-recv --name bvrecv bv-recv bv-recv.sig; drecv=$desc
 bvload bv-load-recv32 --name bvrecv32 bv-recv32 bv-recv32.sig; drecv32=$desc
 bvload bv-load-send --name bvsend bv-send bv-send.sig; dsend=$desc
 bvload bv-load-send32 --name bvsend32 bv-send32 bv-send32.sig; dsend32=$desc
+# A name reaches one program: taken names and built-ins' names are refused.
+for nm in bvrecv log; do
+    out=$(vmmload --name "$nm" bv-recv bv-recv.sig 2>&1)
+    case "$out" in
+        *"(-46)"*|*"name already registered"*) pass "bv-name-taken-$nm" ;;
+        *) failed "bv-name-taken-$nm" "expected -46 (name already registered), got: $out" ;;
+    esac
+done
 for s in "bvsend $dsend 64" "bvsend32 $dsend32 32"; do
     set -- $s
     for t in "1 bvrecv 64" "2 bvrecv32 32"; do

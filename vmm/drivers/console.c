@@ -79,14 +79,27 @@ uint16_t console_port(void)
 	return uart_port;
 }
 
+/*
+ * The UART is the guest's too: it may set any baud rate or none.  The
+ * wait for room is bounded, and once a wait ran out the console stops
+ * waiting altogether (characters are dropped while the UART is full; the
+ * log ring keeps them) until the UART has room again, so a slowed or
+ * stuck UART cannot hold the VMM, and every CPU behind the console lock.
+ */
+static bool uart_stuck;
+
 static void uart_putc(char c)
 {
 	if (!uart_port)
 		return;
-	/* Bounded wait: a missing UART must not hang the VMM. */
-	for (int i = 0; i < 100000 && !(inb(uart_port + UART_LSR) & LSR_THRE); i++)
+	bool ready = inb(uart_port + UART_LSR) & LSR_THRE;
+	for (int i = 0; !ready && !uart_stuck && i < 100000; i++) {
 		cpu_relax();
-	outb(uart_port + UART_THR, (uint8_t)c);
+		ready = inb(uart_port + UART_LSR) & LSR_THRE;
+	}
+	uart_stuck = !ready;
+	if (ready)
+		outb(uart_port + UART_THR, (uint8_t)c);
 }
 
 static void log_putc(char c)

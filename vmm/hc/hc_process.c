@@ -166,6 +166,19 @@ static int64_t newprocess(struct hc_call *c, uint64_t bin, uint64_t size, uint64
 	if (key >= 0 && sv_trusted_key_id((unsigned int)key))
 		memcpy(a.key_id, sv_trusted_key_id((unsigned int)key), 32);
 
+	/*
+	 * A name reaches one program: not a built-in's, not one already kept
+	 * (first come; the holder's kill frees it).  Checked now, under
+	 * vmm_lock, where the name is taken.
+	 */
+	if (given[0] && (builtin_exists(given) || process_named_exists(given))) {
+		pfree_pages(copy_pa, npages);
+		if (input_pa)
+			pfree_pages(input_pa, 1);
+		sv_printf("newprocess: the name '%s' is taken\n", given);
+		return audit_done(&a, -SV_EEXIST);
+	}
+
 	/* 4. ELF rules and mapping, from the same copy. */
 	char name[PROC_NAME_MAX];
 	if (given[0])

@@ -17,6 +17,15 @@ struct builtin_image {
 
 extern const struct builtin_image builtin_table[];
 
+bool builtin_exists(const char *name)
+{
+	for (const struct builtin_image *b = builtin_table; b->name; b++) {
+		if (!strcmp(b->name, name))
+			return true;
+	}
+	return false;
+}
+
 int builtin_start(const char *name, int32_t value, int64_t *result)
 {
 	for (const struct builtin_image *b = builtin_table; b->name; b++) {

@@ -40,6 +40,7 @@ struct cpu_timer {
 	 */
 	bool paused;
 	uint64_t paused_at;
+	uint64_t wall_deadline_tsc; /* PROC_WALL_FACTOR budgets after the outermost call began */
 	uint32_t lvt, tdcr, tmcct, tmict, tpr;
 	uint32_t lint0;
 	uint64_t tsc_deadline;
@@ -135,6 +136,7 @@ int proc_timer_start(uint64_t now_tsc)
 		saved->tsc_deadline = rdmsr(MSR_TSC_DEADLINE);
 	t->deadline_tsc = now_tsc + tsc_hz / 1000 * SV_PROC_BUDGET_MS;
 	t->paused = false;
+	t->wall_deadline_tsc = now_tsc + tsc_hz / 1000 * SV_PROC_BUDGET_MS * PROC_WALL_FACTOR;
 	lapic_write(LAPIC_TPR, 0xe0); /* only vectors 0xf0..0xff get through */
 	/*
 	 * The 8259 PIC's interrupts come through the LAPIC's ExtINT line,
@@ -224,6 +226,13 @@ bool proc_timer_fired(void)
 	t->deadline_tsc = now + tsc_hz / 1000;
 	arm_ticks(apic_hz / 1000);
 	return true;
+}
+
+bool proc_timer_over_wall(void)
+{
+	struct cpu_timer *t = &timers[cpu_index()];
+
+	return usable && t->armed && rdtsc() > t->wall_deadline_tsc;
 }
 
 void proc_timer_pause(void)

@@ -579,6 +579,17 @@ int process_keep_image(struct proc *p, uint64_t pa, uint64_t pages, uint64_t len
 	return 0;
 }
 
+bool process_named_exists(const char *name)
+{
+	for (unsigned int i = 0; i < SV_MAX_PROCESSES; i++) {
+		struct proc *p = &proc_table.slot[i];
+		struct proc_arch *a = p->state == PROC_ALIVE ? arch_of(p) : NULL;
+		if (a && !a->dead && a->image_pa && !strcmp(p->name, name))
+			return true;
+	}
+	return false;
+}
+
 int process_spawn_by_name(const char *name)
 {
 	for (unsigned int i = 0; i < SV_MAX_PROCESSES; i++) {

@@ -20,6 +20,8 @@
 #include <proc/elf.h>
 #include <proc/frame.h>
 
+#include <sv_config.h>
+
 #include "fsstring.h"
 
 /* One bounce buffer per call level and CPU, from the pool on first use. */
@@ -166,15 +168,25 @@ static int64_t sys_newprocess(struct proc *p, uint64_t va)
 
 	if ((rc = read_name(p, va, name)))
 		return rc;
-	id = process_spawn_by_name(name);
-	if (id == -SV_ENOENT)
+	/* A built-in's _start runs nested, one level further down. */
+	if (process_depth() >= PROC_MAX_DEPTH)
+		return -SV_EBUSY;
+	/* Built-in names are reserved: a guest-named program never shadows one. */
+	if (builtin_exists(name))
 		id = builtin_start(name, 0, &result);
+	else
+		id = process_spawn_by_name(name);
 	process_check_alive(); /* a built-in's _start ran nested: maybe killed meanwhile */
 	if (id < 0)
 		return id;
 	struct proc *np = proc_get(&proc_table, id);
 	if (!np || !process_alive(np, id))
 		return result < 0 ? result : -SV_EDEAD;
+	if (result < 0) {
+		/* Its _start refused to start: not left behind (as the builtin hypercall does). */
+		process_kill(np, "its _start returned an error");
+		return result;
+	}
 	desc_sweep(&proc_table, &p->descs);
 	rc = desc_open(&p->descs, np, 0);
 	if (rc < 0)
@@ -201,6 +213,14 @@ void syscall_dispatch(struct trap_frame *f)
 	process_enter_syscall(f->rsp);
 	/* Killed from another CPU while it ran: this call ends here. */
 	process_check_alive();
+	/*
+	 * Only ring-3 time counts against the budget, so that the VMM's work
+	 * is not charged; a call that makes the VMM work for it without end
+	 * (printing, waiting) still ends, at ten budgets of wall time.
+	 */
+	if (proc_timer_over_wall())
+		process_kill_current(SV_ETIMEOUT, "its call ran past %u ms of wall time, VMM work included",
+				     PROC_WALL_FACTOR * SV_PROC_BUDGET_MS);
 	uint64_t nr = p->elf_class == 32 ? (uint32_t)f->rax : f->rax;
 	switch (nr) {
 	case PROC_SYS_NULL:

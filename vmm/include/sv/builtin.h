@@ -11,6 +11,8 @@
  * -SV_ENOENT for an unknown name, or what process_create refused.
  */
 int builtin_start(const char *name, int32_t value, int64_t *result);
+/* True when a built-in has this name (names of built-ins are reserved). */
+bool builtin_exists(const char *name);
 void builtin_list(void (*fn)(const char *name, size_t size, void *ctx), void *ctx);
 
 #endif

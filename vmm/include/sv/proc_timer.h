@@ -20,6 +20,9 @@ void proc_timer_stop(void);
  * side of a nested call): the budget counts ring-3 time only.
  */
 void proc_timer_pause(void);
+/* A call's wall-time limit, in budgets: VMM work included, for calls that never stop making it work. */
+#define PROC_WALL_FACTOR 10
+bool proc_timer_over_wall(void);
 void proc_timer_resume(void);
 /*
  * From the interrupt path, while a call runs on this CPU: a guest

@@ -72,6 +72,8 @@ int process_keep_image(struct proc *p, uint64_t pa, uint64_t pages, uint64_t len
  * process_create refused.
  */
 int process_spawn_by_name(const char *name);
+/* True when a live process keeps an image under this name (newprocess2's names are unique). */
+bool process_named_exists(const char *name);
 
 /* Kills p now (from outside it); 0 or -SV_EBADDESC. */
 int process_kill(struct proc *p, const char *why);
