@@ -30,6 +30,10 @@ for w in "" 32; do
     fault t-divzero$w 0 "divide error (vector 0)"
     fault t-ud$w 0 "invalid opcode (vector 6)"
     for v in 0 1 2 3 4 5 6; do fault t-priv$w $v "general protection (vector 13)"; done
+    # UMIP: the VMM's table addresses stay out of ring 3.
+    if grep -qw umip /proc/cpuinfo; then
+        for v in 7 8 9 10; do fault t-priv$w $v "general protection (vector 13)"; done
+    fi
     fault t-wtext$w 0 "(write, protection violation)"
     for v in 0 1 2 3 4; do fault t-rkernel$w $v "page fault at RIP"; done
     fault t-stackov$w 0 "stack overflow into the guard page"

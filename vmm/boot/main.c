@@ -106,8 +106,9 @@ static void start_processes(void)
 	else
 		sv_printf("signatures: SELF-TEST FAILED: %s (%d); nothing will verify correctly\n",
 			  sv_strerror(rc), rc);
-	sv_printf("processes: SMEP %s, SMAP %s; starting built-ins\n",
-		  (read_cr4() & CR4_SMEP) ? "on" : "off", (read_cr4() & CR4_SMAP) ? "on" : "off");
+	sv_printf("processes: SMEP %s, SMAP %s, UMIP %s; starting built-ins\n",
+		  (read_cr4() & CR4_SMEP) ? "on" : "off", (read_cr4() & CR4_SMAP) ? "on" : "off",
+		  (read_cr4() & CR4_UMIP) ? "on" : "off");
 	for (size_t i = 0; i < ARRAY_SIZE(at_boot); i++) {
 		int64_t r = 0;
 		int id = builtin_start(at_boot[i], 0, &r);

@@ -101,6 +101,9 @@ void cpu_setup_features(void)
 		cr4 |= CR4_SMEP;
 	if (r.ebx & (1u << 20))
 		cr4 |= CR4_SMAP;
+	/* UMIP: SGDT, SIDT, SLDT, SMSW and STR fault in ring 3 (SDM 3A 2.5). */
+	if (r.ecx & (1u << 2))
+		cr4 |= CR4_UMIP;
 	write_cr4(cr4);
 	/* The VMM never uses x87/SSE itself; keep CR0 as the guest-friendly default. */
 	write_cr0((read_cr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));

@@ -27,6 +27,7 @@
 #define CR4_PGE (1ULL << 7)
 #define CR4_OSFXSR (1ULL << 9)
 #define CR4_OSXMMEXCPT (1ULL << 10)
+#define CR4_UMIP (1ULL << 11)
 #define CR4_LA57 (1ULL << 12)
 #define CR4_VMXE (1ULL << 13)
 #define CR4_SMEP (1ULL << 20)
