@@ -98,7 +98,17 @@ r=$(vmmctl send "$da" 1000000)
     && pass log-service-used-by-process || failed log-service-used-by-process "got '$r'"
 r=$(svtest sendbuf "$da" sealvisor)
 [ "$r" = "SVTEST sendbuf result 9 buffer rosivlaes" ] && pass message-buffer-roundtrip || failed message-buffer-roundtrip "$r"
+# Console lines: C1 controls replaced; a line without its newline does
+# not take the VMM's next message under the process's tag.
+tag=p-$(sha256sum t/adder | cut -c1-8)
+vmmctl send "$da" 5000000 > /dev/null
+vmmctl log | grep -qxF "[sealvisor] [$tag] adder: c1 <?> <??> <$(printf '\303\251')>" \
+    && pass console-c1-replaced || failed console-c1-replaced "$(vmmctl log | grep 'adder: c1' | od -c | head -n 3)"
+vmmctl send "$da" 4000000 > /dev/null
 vmmctl kill "$da" && pass kill-adder || failed kill-adder "kill failed"
+vmmctl log | grep -qxF "[sealvisor] [$tag] adder: no newline" \
+    && vmmctl log | grep -A1 -xF "[sealvisor] [$tag] adder: no newline" | tail -n 1 | grep -q "^\[sealvisor\] process $tag (id [0-9]*) killed" \
+    && pass console-line-per-writer || failed console-line-per-writer "$(vmmctl log | grep -A1 'adder: no newline')"
 r=$(vmmctl send "$da" 1 2>&1)
 case "$r" in *"bad or stale descriptor (-41)") pass killed-descriptor-stale ;; *) failed killed-descriptor-stale "$r" ;; esac
 

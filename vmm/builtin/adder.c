@@ -5,6 +5,9 @@
  *   MSG_INT 1000000 -> sends a line to the log service, returns its result
  *   MSG_INT 3000000 -> the same, then an SSE instruction: after a nested
  *                      call the process must still have no FPU (#NM)
+ *   MSG_INT 4000000 -> prints a line without its newline, returns 4
+ *   MSG_INT 5000000 -> prints C1 controls (raw 0x9b, U+009B in UTF-8) and
+ *                      U+00E9, which the console must show as ?, ?? and é
  *   MSG_BUF        -> reverses buf[0] in place (rw buffers come back) and
  *                     returns its length
  */
@@ -23,6 +26,14 @@ int _start(int msgcode, int value, struct msgbuf *buf, int bufcnt)
 		if (value == 3000000)
 			__asm__ volatile(".byte 0x66, 0x0f, 0xef, 0xc0"); /* pxor %xmm0, %xmm0 */
 		return r;
+	}
+	if (msgcode == MSG_INT && value == 4000000) {
+		printf("adder: no newline");
+		return 4;
+	}
+	if (msgcode == MSG_INT && value == 5000000) {
+		printf("adder: c1 <\x9b> <\xc2\x9b> <\xc3\xa9>\n");
+		return 5;
 	}
 	if (msgcode == MSG_INT)
 		return value + 1;

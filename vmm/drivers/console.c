@@ -119,9 +119,31 @@ static void emit(char c)
 /* One CPU's write at a time, so lines from different CPUs do not mix. */
 static struct rlock console_lock = RLOCK_INIT;
 
+/*
+ * Whose line is open: the tag of the writer whose text the console line
+ * holds now ("" for the VMM itself).  Another writer first ends that
+ * line, so every line starts with its own writer's prefix, and a
+ * process that prints without a newline never takes the VMM's next
+ * message under its tag.
+ */
+static char line_owner[48];
+
 void console_write_tagged(const char *tag, const char *s, size_t n)
 {
+	const char *me = tag ? tag : "";
+
 	rlock_take(&console_lock);
+	if (!at_line_start && n && strncmp(line_owner, me, sizeof(line_owner) - 1)) {
+		emit('\n');
+		at_line_start = true;
+	}
+	if (at_line_start) {
+		size_t k = strlen(me);
+		if (k > sizeof(line_owner) - 1)
+			k = sizeof(line_owner) - 1;
+		memcpy(line_owner, me, k);
+		line_owner[k] = 0;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (at_line_start) {
 			for (const char *p = CONSOLE_PREFIX; *p; p++)

@@ -16,6 +16,7 @@
 #include <sv/mm.h>
 #include <sv/proc_timer.h>
 #include <sv/process.h>
+#include <sv/text.h>
 
 #include <proc/elf.h>
 #include <proc/frame.h>
@@ -72,14 +73,10 @@ static int64_t sys_write(struct proc *p, uint64_t va, uint64_t len)
 		return -SV_EFAULT;
 	/*
 	 * The console is shared with the guest and read by people: no
-	 * control characters (terminal escapes, carriage returns that would
-	 * overwrite the line's tag) get through.
+	 * control characters (terminal escapes, C1's CSI, carriage returns
+	 * that would overwrite the line's tag) and no ill-formed UTF-8.
 	 */
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)buf[i];
-		if ((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f)
-			buf[i] = '?';
-	}
+	text_sanitize(buf, len);
 	sv_snprintf(tag, sizeof(tag), "[%s] ", p->name);
 	console_write_tagged(tag, buf, len);
 	return (int64_t)len;

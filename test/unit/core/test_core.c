@@ -14,6 +14,7 @@
 #include <sv/linux_boot.h>
 #include <sv/mb2.h>
 #include <sv/memmap.h>
+#include <sv/text.h>
 
 #include "tcheck.h"
 
@@ -529,8 +530,41 @@ static void test_guest_mem(void)
 	free(gmem);
 }
 
+static void test_text(void)
+{
+	struct {
+		const char *in, *out;
+		size_t replaced;
+	} cases[] = {
+		{ "plain text\n\ttab", "plain text\n\ttab", 0 },
+		{ "esc \x1b[2J bell \x07 cr \r del \x7f", "esc ?[2J bell ? cr ? del ?", 4 },
+		{ "csi8 \x9b" "31m", "csi8 ?31m", 1 },                 /* raw C1 CSI */
+		{ "csi-utf8 \xc2\x9b" "31m", "csi-utf8 ??31m", 2 },   /* U+009B */
+		{ "nel \xc2\x85 end", "nel ?? end", 2 },              /* U+0085 */
+		{ "latin \xc3\xa9 ok", "latin \xc3\xa9 ok", 0 },     /* U+00E9 stays */
+		{ "euro \xe2\x82\xac", "euro \xe2\x82\xac", 0 },
+		{ "emoji \xf0\x9f\x98\x80", "emoji \xf0\x9f\x98\x80", 0 },
+		{ "overlong \xc0\xaf", "overlong ??", 2 },
+		{ "overlong3 \xe0\x80\xaf", "overlong3 ???", 3 },
+		{ "surrogate \xed\xa0\x80", "surrogate ???", 3 },
+		{ "too big \xf4\x90\x80\x80", "too big ????", 4 },
+		{ "cut \xe2\x82", "cut ??", 2 },
+		{ "lone cont \x80\xbf", "lone cont ??", 2 },
+		{ "ff \xff\xfe", "ff ??", 2 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[64];
+		size_t n = strlen(cases[i].in);
+		memcpy(buf, cases[i].in, n + 1);
+		size_t r = text_sanitize(buf, n);
+		CHECK(r == cases[i].replaced);
+		CHECK(strcmp(buf, cases[i].out) == 0);
+	}
+}
+
 int main(void)
 {
+	test_text();
 	test_format();
 	test_mb2();
 	test_memmap();
