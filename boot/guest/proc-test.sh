@@ -98,6 +98,14 @@ r=$(vmmctl send "$da" 1000000)
     && pass log-service-used-by-process || failed log-service-used-by-process "got '$r'"
 r=$(svtest sendbuf "$da" sealvisor)
 [ "$r" = "SVTEST sendbuf result 9 buffer rosivlaes" ] && pass message-buffer-roundtrip || failed message-buffer-roundtrip "$r"
+# The VMM's log service cannot be killed from the guest (nor squatted).
+logid=$(vmmctl ps | awk '$3 == "log" { print $2 }')
+out=$(vmmctl kill-id "$logid" 2>&1)
+case "$out" in
+    *"(-4)"*) vmmctl ps | grep -q " log " && pass log-service-not-killable \
+                  || failed log-service-not-killable "log is gone: $(vmmctl ps)" ;;
+    *) failed log-service-not-killable "kill-id $logid gave: $out" ;;
+esac
 # Console lines: C1 controls replaced; a line without its newline does
 # not take the VMM's next message under the process's tag.
 tag=p-$(sha256sum t/adder | cut -c1-8)

@@ -115,6 +115,8 @@ static void start_processes(void)
 		if (id < 0 || r < 0)
 			sv_printf("built-in %s: %s (%ld)\n", at_boot[i], sv_strerror(id < 0 ? id : (int)r),
 				  (long)(id < 0 ? id : r));
+		else if (i == 0)
+			hc_log_service_started(id);
 	}
 }
 

@@ -50,15 +50,32 @@ static uint64_t us_since_boot(void)
  * its clients.  Only from here (no process is running), so a log process
  * that misbehaves costs a refused message, never a nested failure.
  */
-static void log_service(int level, const char *text)
+/*
+ * The log service the VMM started (its process id, and its "log" handler):
+ * held by reference, never looked up by name again, so a process that
+ * registers "log" once the service is gone never receives the VMM's lines.
+ */
+static int log_id = -1;
+static uint32_t log_handler;
+
+void hc_log_service_started(int id)
 {
 	struct proc *p;
-	uint32_t handler;
+
+	if (service_lookup(&proc_table, "log", &p, &log_handler) == 0 && proc_id(p) == id)
+		log_id = id;
+	else
+		sv_printf("log service: not registered under its name; the VMM logs to the console only\n");
+}
+
+static void log_service(int level, const char *text)
+{
+	struct proc *p = log_id >= 0 ? proc_get(&proc_table, log_id) : NULL;
 	struct kbuf kb = { (void *)(uintptr_t)text, (uint32_t)strlen(text), 0 };
 
-	if (process_depth() || service_lookup(&proc_table, "log", &p, &handler))
+	if (process_depth() || !p || !process_alive(p, log_id))
 		return;
-	process_call(p, handler, MSG_BUF, level, &kb, 1);
+	process_call(p, log_handler, MSG_BUF, level, &kb, 1);
 }
 
 static int64_t audit_done(struct sv_audit_entry *a, int64_t result)
@@ -353,11 +370,15 @@ static int64_t hc_kill(struct hc_call *c)
 		int rc = desc_resolve(&proc_table, &guest_descs, (int)c->arg[0], &p, &handler);
 		if (rc)
 			return rc;
-		/* The descriptor is spent with its process. */
-		desc_close(&guest_descs, (int)c->arg[0]);
 	} else {
 		return -SV_EINVAL;
 	}
+	/* The VMM depends on its log service: the guest may not take it away. */
+	if (log_id >= 0 && proc_id(p) == log_id)
+		return -SV_EPERM;
+	/* The descriptor is spent with its process. */
+	if (c->arg[1] == 0)
+		desc_close(&guest_descs, (int)c->arg[0]);
 	return process_kill(p, "killed by the guest");
 }
 HYPERCALL(kill, SV_HC_KILL, hc_kill);

@@ -32,6 +32,12 @@ int64_t hc_dispatch(struct sv_vcpu *v, const struct sv_vcpu_ops *ops);
 
 /* The process family's state: the guest's descriptor table, the audit ring. */
 void hc_process_init(void);
+/*
+ * The VMM's own log service, started at boot: the VMM keeps this process
+ * (not its name) and sends its audit lines only there, and the guest
+ * cannot kill it.
+ */
+void hc_log_service_started(int id);
 
 /* Guest-physical access limited to the guest's usable RAM (boot/guest_start.c). */
 extern const struct gm_phys guest_phys;
