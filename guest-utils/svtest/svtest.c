@@ -201,6 +201,10 @@ static int load_args(const char *binpath, const char *sigpath)
 	munmap(hole, 1 << 20);
 	expect("load-binary-unmapped", load(hole, good_bsize, good_sig, good_ssize), -SV_EFAULT);
 	still_works("binary-unmapped");
+	/* A signature length no trusted key has is refused before anything is copied. */
+	expect("load-sig-length-checked-first", load(hole, good_bsize, good_sig, good_ssize - 1),
+	       -SV_ESIG_NOKEY);
+	still_works("sig-length-checked-first");
 	expect("load-signature-unmapped", load(good_bin, good_bsize, hole, good_ssize), -SV_EFAULT);
 	still_works("signature-unmapped");
 	expect("load-binary-kernel-address",

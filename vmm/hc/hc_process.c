@@ -122,6 +122,16 @@ static int64_t newprocess(struct hc_call *c, uint64_t bin, uint64_t size, uint64
 		return audit_done(&a, -SV_E2BIG);
 	if (x->input_size > PROC_INPUT_MAX)
 		return audit_done(&a, -SV_E2BIG);
+	/*
+	 * A PKCS#1 v1.5 signature is exactly as long as its key's modulus:
+	 * a length no trusted key has is refused before anything is copied
+	 * or hashed (what sv_verify would say after the work).
+	 */
+	bool sig_len_ok = false;
+	for (unsigned int k = 0; k < sv_trusted_key_count(); k++)
+		sig_len_ok |= (sv_trusted_key_bits(k) + 7) / 8 == sigsize;
+	if (!sig_len_ok)
+		return audit_done(&a, -SV_ESIG_NOKEY);
 	if (x->name) {
 		rc = gm_read_string(c->phys, &c->paging, x->name, given, sizeof(given));
 		if (rc < 0 || (rc = proc_name_check(given, sizeof(given))))
