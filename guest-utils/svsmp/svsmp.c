@@ -459,6 +459,33 @@ static int online(int cpu, long times)
 	return failures != 0;
 }
 
+/*
+ * A caller whose callee runs out of its budget survives it, every time:
+ * t-cycle 0 sends -2 (an endless ring-3 loop) to a fresh t-cycle 1.
+ */
+static int callee_timeout(long times)
+{
+	int64_t d0 = sv_call(SV_HC_BUILTIN, (uint64_t)(uintptr_t)"t-cycle", 0, 0, 0);
+	long good = 0;
+	int64_t last = 0;
+
+	for (long i = 0; i < times && d0 >= 0; i++) {
+		int64_t d1 = sv_call(SV_HC_BUILTIN, (uint64_t)(uintptr_t)"t-cycle", 1, 0, 0);
+		last = sv_call(SV_HC_MSGSENDINT, (uint64_t)d0, (uint64_t)(int64_t)-3, 0, 0);
+		if (last == 1000 - SV_ETIMEOUT && sv_call(SV_HC_MSGSENDINT, (uint64_t)d1, 0, 0, 0) == -SV_EBADDESC)
+			good++;
+		else
+			printf("SVTEST callee-timeout round %ld: caller got %" PRId64 "\n", i, last);
+	}
+	char name[48];
+	snprintf(name, sizeof(name), "caller-survives-callee-timeout-%ld", times);
+	result(name, good == times, "%ld of %ld rounds (last result %" PRId64 ", t-cycle: %" PRId64 ")", good,
+	       times, last, d0);
+	if (d0 >= 0)
+		sv_call(SV_HC_KILL, (uint64_t)d0, 0, 0, 0);
+	return failures != 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -472,6 +499,8 @@ int main(int argc, char **argv)
 		return stress(argv[2], argv[3], strtod(argv[4], NULL));
 	if (argc == 2 && !strcmp(argv[1], "cycle"))
 		return cycle();
+	if (argc == 3 && !strcmp(argv[1], "callee-timeout"))
+		return callee_timeout(strtol(argv[2], NULL, 0));
 	if (argc == 4 && !strcmp(argv[1], "online"))
 		return online((int)strtol(argv[2], NULL, 0), strtol(argv[3], NULL, 0));
 	fprintf(stderr, "usage: svsmp percpu N | stress BIN SIG SECONDS | cycle | online CPU N\n");

@@ -7,6 +7,9 @@
  *                   two CPUs at once call each other: a cycle)
  *   MSG_INT 0       returns 7
  *   MSG_INT -1      makes null syscalls forever (until killed or out of budget)
+ *   MSG_INT -2      loops in ring 3 forever (until its budget runs out)
+ *   MSG_INT -3      sends -2 to "cyc-(1-k)" and returns 1000 + that result:
+ *                   the caller must survive its callee's timeout
  */
 #include <sealvisor/proc.h>
 
@@ -29,6 +32,18 @@ static int handler(int msgcode, int value, struct msgbuf *buf, int bufcnt)
 	if (value == -1) {
 		for (;;)
 			proc_nullcall();
+	}
+	if (value == -2) {
+		for (volatile int spin = 1; spin;)
+			;
+	}
+	if (value == -3) {
+		int dd = msgopen(me ? "cyc-0" : "cyc-1");
+		if (dd < 0)
+			return dd;
+		int rr = msgsendint(dd, -2);
+		msgclose(dd);
+		return 1000 + rr;
 	}
 	if (value == 0)
 		return 7;
