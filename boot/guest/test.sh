@@ -48,6 +48,8 @@ if [ -f /etc/sv/proc-test.sh ]; then
 fi
 # A nested call's callee runs out of time: its caller survives (issue 10).
 svsmp callee-timeout 100 || fail=1
+# The guest's FPU/SSE registers across a process call that uses the FPU (issue 10).
+svsmp fpu || fail=1
 if [ "$(nproc)" -gt 1 ]; then
     sh /etc/sv/smp-test.sh || fail=1
 fi

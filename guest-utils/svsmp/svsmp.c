@@ -486,6 +486,53 @@ static int callee_timeout(long times)
 	return failures != 0;
 }
 
+/*
+ * The guest's SSE and x87 registers across a process call: set to known
+ * values, a hypercall that starts a process executing FPU instructions
+ * (t-cycle -5), read back, all in one asm block so that no library code
+ * touches them between.  The process faults or runs on its own state;
+ * the guest's must come back unchanged.
+ */
+#define XMM_LOAD(n) "movdqu " #n "*16(%[p]), %%xmm" #n "\n\t"
+#define XMM_STORE(n) "movdqu %%xmm" #n ", " #n "*16(%[o])\n\t"
+#define XMM_ALL(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7) M(8) M(9) M(10) M(11) M(12) M(13) M(14) M(15)
+
+static int fpu_check(void)
+{
+	static const char name[] = "t-cycle";
+	static uint8_t pat[256] __attribute__((aligned(16))), out[256] __attribute__((aligned(16)));
+	double d = 3.25, d2 = 0;
+	unsigned int a, b, c, dd;
+	int64_t nr = sv_lookup(SV_HC_BUILTIN);
+
+	for (int i = 0; i < 256; i++)
+		pat[i] = (uint8_t)(i * 7 + 3);
+	memset(out, 0, sizeof(out));
+	__cpuid(0, a, b, c, dd);
+	bool intel = b == 0x756e6547; /* "Genu" */
+	uint64_t rax = (uint64_t)nr;
+	if (intel)
+		__asm__ volatile("fldl %[d]\n\t" XMM_ALL(XMM_LOAD) "vmcall\n\t" XMM_ALL(XMM_STORE) "fstpl %[d2]"
+				 : "+a"(rax), [d2] "=m"(d2)
+				 : "b"(name), "c"((uint64_t)(int64_t)-5), "d"(0), [p] "r"(pat), [o] "r"(out), [d] "m"(d)
+				 : "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",
+				   "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+	else
+		__asm__ volatile("fldl %[d]\n\t" XMM_ALL(XMM_LOAD) "vmmcall\n\t" XMM_ALL(XMM_STORE) "fstpl %[d2]"
+				 : "+a"(rax), [d2] "=m"(d2)
+				 : "b"(name), "c"((uint64_t)(int64_t)-5), "d"(0), [p] "r"(pat), [o] "r"(out), [d] "m"(d)
+				 : "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",
+				   "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+	int64_t r = (int64_t)rax;
+	printf("SVTEST fpu: the process ended with %" PRId64 " (%s)\n", r, r < 0 ? sv_error_message(r) : "ran");
+	result("guest-sse-registers-kept", !memcmp(pat, out, sizeof(pat)), "XMM registers changed across the call");
+	result("guest-x87-register-kept", d2 == d, "x87 ST0 %f after the call, %f before", d2, d);
+	result("fpu-process-faulted-or-ran", r == -SV_EFAULTED || r >= 0, "builtin gave %" PRId64, r);
+	if (r >= 0)
+		sv_call(SV_HC_KILL, (uint64_t)r, 0, 0, 0);
+	return failures != 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -499,6 +546,8 @@ int main(int argc, char **argv)
 		return stress(argv[2], argv[3], strtod(argv[4], NULL));
 	if (argc == 2 && !strcmp(argv[1], "cycle"))
 		return cycle();
+	if (argc == 2 && !strcmp(argv[1], "fpu"))
+		return fpu_check();
 	if (argc == 3 && !strcmp(argv[1], "callee-timeout"))
 		return callee_timeout(strtol(argv[2], NULL, 0));
 	if (argc == 4 && !strcmp(argv[1], "online"))

@@ -6,6 +6,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/desc.h>
+#include <arch/fpu.h>
 #include <arch/lapic.h>
 #include <sv/cmdline.h>
 #include <sv/console.h>
@@ -191,6 +192,8 @@ void vmm_main(uint32_t magic, uint32_t info_phys)
 	if (vmm_build_nested(hidden, nhidden))
 		stop("could not build the nested page tables");
 	proc_timer_init(); /* calibrates the TSC, which the AP start-up waits with */
+	if (fpu_init_cpu())
+		stop("out of pool memory for the FPU save area");
 	smp_start(&mb, tramp);
 	start_processes();
 

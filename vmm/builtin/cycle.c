@@ -10,7 +10,12 @@
  *   MSG_INT -2      loops in ring 3 forever (until its budget runs out)
  *   MSG_INT -3      sends -2 to "cyc-(1-k)" and returns 1000 + that result:
  *                   the caller must survive its callee's timeout
+ *   MSG_INT -5      FPU instructions that do not look at CR0.TS under every
+ *                   emulator (emms, xrstor of its own bytes), then SSE
+ *                   (xorps): it faults, or runs on a state of its own;
+ *                   never on the guest's
  */
+static unsigned char xbuf[4096] __attribute__((aligned(64)));
 #include <sealvisor/proc.h>
 
 static int me;
@@ -36,6 +41,21 @@ static int handler(int msgcode, int value, struct msgbuf *buf, int bufcnt)
 	if (value == -2) {
 		for (volatile int spin = 1; spin;)
 			;
+	}
+	if (value == -5) {
+		for (unsigned int i = 0; i < 512; i++)
+			xbuf[i] = (unsigned char)(0x5a ^ i);
+		for (unsigned int i = 512; i < 576; i++)
+			xbuf[i] = 0; /* an XSAVE header of the standard form */
+		xbuf[512] = 3;      /* XSTATE_BV: x87 and SSE from the buffer */
+		xbuf[24] = 0x80; /* a valid MXCSR, 0x1f80 */
+		xbuf[25] = 0x1f;
+		xbuf[26] = 0;
+		xbuf[27] = 0;
+		__asm__ volatile("emms" ::: "memory");
+		__asm__ volatile("xrstor %0" : : "m"(xbuf), "a"(3), "d"(0) : "memory");
+		__asm__ volatile(".byte 0x0f, 0x57, 0xc0" ::: "memory"); /* xorps %xmm0, %xmm0 */
+		return 5;
 	}
 	if (value == -3) {
 		int dd = msgopen(me ? "cyc-0" : "cyc-1");

@@ -20,6 +20,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/desc.h>
+#include <arch/fpu.h>
 #include <arch/lapic.h>
 #include <arch/paging.h>
 #include <sv/acpi.h>
@@ -230,7 +231,7 @@ void ap_main(uint32_t apic_id)
 		hold(c, false, "more CPUs than max_cpus");
 	if (vmm_backend->enable())
 		hold(c, false, "could not enable hardware virtualization on it");
-	if (vmm_backend->vcpu_init_ap(&c->vcpu))
+	if (vmm_backend->vcpu_init_ap(&c->vcpu) || fpu_init_cpu())
 		hold(c, true, "could not set up its virtual CPU");
 	int expect = CPU_STARTING;
 	if (!__atomic_compare_exchange_n(&c->state, &expect, CPU_READY, false, __ATOMIC_SEQ_CST,

@@ -20,6 +20,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/desc.h>
+#include <arch/fpu.h>
 #include <arch/uentry.h>
 #include <arch/uspace.h>
 #include <sv/console.h>
@@ -415,6 +416,9 @@ int64_t process_call(struct proc *p, uint32_t handler, int32_t msgcode, int32_t 
 		cc->depth--;
 		return rc;
 	}
+	/* The outermost call on this CPU takes the guest's FPU state out of the CPU. */
+	if (cc->depth == 1)
+		fpu_guest_save();
 	a->active++;
 	a->cpu = (int)cpu_index();
 	write_cr3(a->us.pml4);
@@ -434,6 +438,8 @@ int64_t process_call(struct proc *p, uint32_t handler, int32_t msgcode, int32_t 
 	uint64_t end = rdtsc();
 	proc_timer_stop();
 	write_cr0(c->prev_cr0);
+	if (cc->depth == 1)
+		fpu_guest_restore(); /* after CR0: TS as the VMM had it */
 	a->cycles += end - c->start_tsc;
 	write_cr3(c->prev_cr3);
 	*tss_rsp0_slot() = c->prev_rsp0;
