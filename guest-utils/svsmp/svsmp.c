@@ -477,6 +477,10 @@ static int callee_timeout(long times)
 		else
 			printf("SVTEST callee-timeout round %ld: caller got %" PRId64 "\n", i, last);
 	}
+	/* A descriptor with bits above 31 set never reaches one by truncation. */
+	result("descriptor-high-bits-refused",
+	       d0 >= 0 && sv_call(SV_HC_MSGSENDINT, (1ULL << 32) | (uint64_t)d0, 0, 0, 0) == -SV_EBADDESC,
+	       "msgsendint to 2^32 + %" PRId64 " was not refused", d0);
 	char name[48];
 	snprintf(name, sizeof(name), "caller-survives-callee-timeout-%ld", times);
 	result(name, good == times, "%ld of %ld rounds (last result %" PRId64 ", t-cycle: %" PRId64 ")", good,

@@ -26,6 +26,16 @@
 #define AUDIT_RING 64
 
 static struct proc_desctab guest_descs;
+
+/*
+ * A descriptor or process id from a guest register: a value outside int's
+ * range never becomes a valid one by truncation; it maps to -1, which
+ * every lookup refuses (-SV_EBADDESC).
+ */
+static int arg_int(uint64_t v)
+{
+	return v <= (uint64_t)INT32_MAX ? (int)v : -1;
+}
 static struct sv_audit_entry audit[AUDIT_RING];
 static uint64_t audit_seq;
 static uint64_t boot_tsc;
@@ -290,7 +300,7 @@ static int64_t hc_procinput(struct hc_call *c)
 	char buf[PROC_INPUT_MAX];
 	struct proc *p;
 	uint32_t handler;
-	int rc = desc_resolve(&proc_table, &guest_descs, (int)c->arg[0], &p, &handler);
+	int rc = desc_resolve(&proc_table, &guest_descs, arg_int(c->arg[0]), &p, &handler);
 
 	if (rc)
 		return rc;
@@ -306,7 +316,7 @@ static int64_t hc_msgsendint(struct hc_call *c)
 {
 	struct proc *p;
 	uint32_t handler;
-	int rc = desc_resolve(&proc_table, &guest_descs, (int)c->arg[0], &p, &handler);
+	int rc = desc_resolve(&proc_table, &guest_descs, arg_int(c->arg[0]), &p, &handler);
 
 	if (rc)
 		return rc;
@@ -321,7 +331,7 @@ static int64_t hc_msgsendbuf(struct hc_call *c)
 	uint64_t n = c->arg[3], total = 0;
 	struct proc *p;
 	uint32_t handler;
-	int rc = desc_resolve(&proc_table, &guest_descs, (int)c->arg[0], &p, &handler);
+	int rc = desc_resolve(&proc_table, &guest_descs, arg_int(c->arg[0]), &p, &handler);
 
 	if (rc)
 		return rc;
@@ -362,7 +372,7 @@ HYPERCALL(msgsendbuf, SV_HC_MSGSENDBUF, hc_msgsendbuf);
 
 static int64_t hc_msgclose(struct hc_call *c)
 {
-	return desc_close(&guest_descs, (int)c->arg[0]);
+	return desc_close(&guest_descs, arg_int(c->arg[0]));
 }
 HYPERCALL(msgclose, SV_HC_MSGCLOSE, hc_msgclose);
 
@@ -373,11 +383,11 @@ static int64_t hc_kill(struct hc_call *c)
 	uint32_t handler;
 
 	if (c->arg[1] == 1) {
-		p = proc_get(&proc_table, (int)c->arg[0]);
+		p = proc_get(&proc_table, arg_int(c->arg[0]));
 		if (!p)
 			return -SV_EBADDESC;
 	} else if (c->arg[1] == 0) {
-		int rc = desc_resolve(&proc_table, &guest_descs, (int)c->arg[0], &p, &handler);
+		int rc = desc_resolve(&proc_table, &guest_descs, arg_int(c->arg[0]), &p, &handler);
 		if (rc)
 			return rc;
 	} else {
@@ -388,7 +398,7 @@ static int64_t hc_kill(struct hc_call *c)
 		return -SV_EPERM;
 	/* The descriptor is spent with its process. */
 	if (c->arg[1] == 0)
-		desc_close(&guest_descs, (int)c->arg[0]);
+		desc_close(&guest_descs, arg_int(c->arg[0]));
 	return process_kill(p, "killed by the guest");
 }
 HYPERCALL(kill, SV_HC_KILL, hc_kill);

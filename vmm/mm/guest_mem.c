@@ -163,6 +163,24 @@ int gm_copy_from(const struct gm_phys *ph, const struct sv_guest_paging *pg, voi
 int gm_copy_to(const struct gm_phys *ph, const struct sv_guest_paging *pg, uint64_t gva,
 	       const void *src, size_t len)
 {
+	/*
+	 * All or nothing: every page is checked writable before the first
+	 * byte is written, so a failed copy-out leaves the guest's memory as
+	 * it was (a buffer whose second page is read-only gets no half write).
+	 */
+	if (gva + len < gva)
+		return -SV_EFAULT;
+	for (uint64_t a = gva, left = len; left > 0;) {
+		size_t chunk = MIN(left, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
+		uint64_t gpa;
+		int rc = gm_translate(ph, pg, a, true, &gpa);
+		if (rc)
+			return rc;
+		if (!ph->map(ph->ctx, gpa, chunk))
+			return -SV_EFAULT;
+		a += chunk;
+		left -= chunk;
+	}
 	return copy(ph, pg, gva, (uint8_t *)(uintptr_t)src, len, true);
 }
 

@@ -493,7 +493,10 @@ static void test_guest_mem(void)
 	CHECK_EQ(memcmp(buf, "abcdefghijkl", 13), 0);
 	CHECK_EQ(gm_read_string(&ph, &pg, 0x1ff8, buf, sizeof(buf)), 12);
 	CHECK_EQ(gm_read_string(&ph, &pg, 0x1ff8, buf, 5), -SV_E2BIG);
+	char before[4];
+	memcpy(before, (char *)gmem + 0x5ffc, 4);
 	CHECK_EQ(gm_copy_to(&ph, &pg, 0x1ffc, "XYZW1234", 8), -SV_EFAULT); /* second page read-only */
+	CHECK_EQ(memcmp((char *)gmem + 0x5ffc, before, 4), 0); /* and the first page untouched */
 	CHECK_EQ(gm_copy_from(&ph, &pg, buf, 0x5000, 4), -SV_EFAULT);     /* hidden memory */
 	CHECK_EQ(gm_copy_from(&ph, &pg, buf, UINT64_MAX - 2, 8), -SV_EFAULT); /* wraps */
 	CHECK_EQ(gm_copy_to(&ph, &pg, 0x1100, "ok", 3), 0);
