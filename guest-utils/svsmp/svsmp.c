@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cpuid.h>
@@ -54,6 +55,12 @@ static void result(const char *name, int ok, const char *fmt, ...)
 		failures++;
 	}
 	fflush(stdout);
+	/*
+	 * The serial port is shared with the VMM's console: a hypercall that
+	 * makes the VMM print must not cut this line while the tty still
+	 * sends it.
+	 */
+	tcdrain(STDOUT_FILENO);
 }
 
 static int pin(int cpu)

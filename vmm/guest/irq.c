@@ -30,10 +30,7 @@ static void irq_dispatch(struct trap_frame *f)
 	if (f->vector == PROC_TIMER_VECTOR) {
 		/* The timer only ticks with interrupts on, which is only in ring 3. */
 		if (proc_timer_fired() && (f->cs & 3) == 3) {
-			/*
-			 * The kill line and the reaping are the VMM's work: the
-			 * caller of a nested call keeps its whole 1 ms of grace.
-			 */
+			/* The kill line and the reaping are the VMM's work, not the process's time. */
 			proc_timer_pause();
 			process_kill_current(SV_ETIMEOUT, "ran past its %u ms budget (RIP in user mode)",
 					     SV_PROC_BUDGET_MS);

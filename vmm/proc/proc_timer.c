@@ -41,6 +41,13 @@ struct cpu_timer {
 	bool paused;
 	uint64_t paused_at;
 	uint64_t wall_deadline_tsc; /* PROC_WALL_FACTOR budgets after the outermost call began */
+	/*
+	 * Each nested call has a budget of its own; its caller's deadline
+	 * (and the moment the caller's syscall stopped the timer) wait here
+	 * and come back unchanged when the callee's call ends, however it
+	 * ends: the callee's time is never the caller's.
+	 */
+	uint64_t outer_deadline[PROC_TIMER_MAX_NEST], outer_paused_at[PROC_TIMER_MAX_NEST];
 	uint32_t lvt, tdcr, tmcct, tmict, tpr;
 	uint32_t lint0;
 	uint64_t tsc_deadline;
@@ -106,8 +113,18 @@ int proc_timer_start(uint64_t now_tsc)
 {
 	struct cpu_timer *t = &timers[cpu_index()];
 
-	if (!usable || t->armed)
-		return usable ? (t->armed++, 0) : 0;
+	if (usable && t->armed) {
+		if (t->armed > PROC_TIMER_MAX_NEST)
+			return -SV_EBUSY;
+		t->outer_deadline[t->armed - 1] = t->deadline_tsc;
+		t->outer_paused_at[t->armed - 1] = t->paused_at;
+		t->armed++;
+		t->deadline_tsc = now_tsc + tsc_hz / 1000 * SV_PROC_BUDGET_MS;
+		t->paused_at = now_tsc; /* the resume before the callee runs shifts by nothing */
+		return 0;
+	}
+	if (!usable)
+		return 0;
 	/*
 	 * The guest owns the LAPIC: moved, disabled, or software-disabled
 	 * (SVR bit 8, as an AP's is until its OS enables it), the timer
@@ -155,8 +172,14 @@ void proc_timer_stop(void)
 {
 	struct cpu_timer *saved = &timers[cpu_index()];
 
-	if (!usable || --saved->armed)
+	if (!usable)
 		return;
+	if (--saved->armed) {
+		/* Back in the caller's syscall, the timer stopped: its own deadline again. */
+		saved->deadline_tsc = saved->outer_deadline[saved->armed - 1];
+		saved->paused_at = saved->outer_paused_at[saved->armed - 1];
+		return;
+	}
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
 	lapic_write(LAPIC_TMICT, 0);
 	/* A tick that fired after the process left waits in IRR: take it here. */
@@ -222,8 +245,7 @@ bool proc_timer_fired(void)
 		arm_ticks((t->deadline_tsc - now) * (apic_hz / 1000) / (tsc_hz / 1000));
 		return false;
 	}
-	/* Outer calls that go on running past the deadline get 1 ms more each. */
-	t->deadline_tsc = now + tsc_hz / 1000;
+	/* The call ends now; a tick in 1 ms, should it somehow not. */
 	arm_ticks(apic_hz / 1000);
 	return true;
 }

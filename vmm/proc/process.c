@@ -81,6 +81,8 @@ struct cpu_calls {
  */
 #define ARCH_ENTRIES (SV_MAX_PROCESSES + 16)
 
+_Static_assert(PROC_MAX_DEPTH <= PROC_TIMER_MAX_NEST, "the budget keeps a deadline per nesting level");
+
 struct proc_table proc_table;
 static struct proc_arch arch_pool[ARCH_ENTRIES];
 static struct cpu_calls cpu_calls[SV_MAX_CPUS];

@@ -5,6 +5,8 @@
 #include <sv/types.h>
 
 #define PROC_TIMER_VECTOR 0xf1
+/* Nested calls the timer keeps a caller's deadline for (PROC_MAX_DEPTH fits). */
+#define PROC_TIMER_MAX_NEST 16
 
 /* At boot, before the guest runs: calibrates the TSC and LAPIC timer. */
 void proc_timer_init(void);
