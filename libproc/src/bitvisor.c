@@ -13,6 +13,8 @@
  */
 #include <stdarg.h>
 
+#include <sealvisor/bitvisor/lib_lineinput.h>
+
 #include "bitvisor.h"
 
 #define BV_SLOTS ((int)PROC_MAX_HANDLERS - 1)
@@ -61,7 +63,6 @@ static struct bv_slot *slot_of(int handler)
 	return NULL;
 }
 
-int bv_msgregister(char *name, void *func);
 int bv_msgregister(char *name, void *func)
 {
 	if (!func)
@@ -79,7 +80,6 @@ int bv_msgregister(char *name, void *func)
 	return -SV_ENOMEM;
 }
 
-int bv_msgunregister(int desc);
 int bv_msgunregister(int desc)
 {
 	struct bv_slot *s = slot_of(desc);
@@ -90,7 +90,6 @@ int bv_msgunregister(int desc)
 	return rc;
 }
 
-void *bv_msgsetfunc(int desc, void *func);
 void *bv_msgsetfunc(int desc, void *func)
 {
 	struct bv_slot *s = slot_of(desc);
@@ -103,7 +102,6 @@ void *bv_msgsetfunc(int desc, void *func)
 	return old;
 }
 
-int bv_msgsenddesc(int desc, int data);
 int bv_msgsenddesc(int desc, int data)
 {
 	(void)desc;
@@ -111,33 +109,28 @@ int bv_msgsenddesc(int desc, int data)
 	return -SV_ENOSYS;
 }
 
-int bv_msgsendbuf(int desc, int data, struct bv_msgbuf *buf, int bufcnt);
 int bv_msgsendbuf(int desc, int data, struct bv_msgbuf *buf, int bufcnt)
 {
 	/* The VMM reads and checks the array itself: a bad one is an error code. */
 	return proc_msgsendbuf_layout(desc, data, buf, bufcnt, PROC_MSGBUF_BITVISOR);
 }
 
-void bv_nop(void);
 void bv_nop(void)
 {
 	proc_nullcall();
 }
 
-int bv_setlimit(int stacksize, int maxstacksize);
 int bv_setlimit(int stacksize, int maxstacksize)
 {
 	(void)maxstacksize;
 	return stacksize > 0 && (unsigned int)stacksize <= PROC_STACK_SIZE ? 0 : -SV_EINVAL;
 }
 
-void bv_putchar(unsigned char c);
 void bv_putchar(unsigned char c)
 {
 	putchar(c);
 }
 
-int lineinput_desc(int kbd, int dsp, char *buf, int len);
 int lineinput_desc(int kbd, int dsp, char *buf, int len)
 {
 	int r;
@@ -155,7 +148,6 @@ int lineinput_desc(int kbd, int dsp, char *buf, int len)
 	return r;
 }
 
-int lineinput(char *buf, int len);
 int lineinput(char *buf, int len)
 {
 	return lineinput_desc(0, 1, buf, len);

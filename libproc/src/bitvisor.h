@@ -25,6 +25,22 @@ typedef int (*bv_handler_t)(int m, int c, struct bv_msgbuf *buf, int bufcnt);
 /* Calls f with a message the VMM delivered, in BitVisor's codes and layout. */
 int bv_deliver(bv_handler_t f, int msgcode, int value, struct msgbuf *buf, int bufcnt);
 
+/*
+ * The functions behind BitVisor's names.  <lib_syscalls.h> and
+ * <lib_putchar.h> declare them for processes under those names (msgregister
+ * is bv_msgregister through an asm label); libproc cannot include them
+ * beside <sealvisor/proc.h>, whose struct msgbuf and MSG_* differ, so they
+ * are declared once here, for bitvisor.c, in the same types.
+ */
+int bv_msgregister(char *name, void *func);
+int bv_msgunregister(int desc);
+void *bv_msgsetfunc(int desc, void *func);
+int bv_msgsenddesc(int desc, int data);
+int bv_msgsendbuf(int desc, int data, struct bv_msgbuf *buf, int bufcnt);
+void bv_nop(void);
+int bv_setlimit(int stacksize, int maxstacksize);
+void bv_putchar(unsigned char c);
+
 /* msgsendbuf with an explicit array layout (PROC_MSGBUF_*), in syscall.c. */
 int proc_msgsendbuf_layout(int desc, int value, void *buf, int bufcnt, int layout);
 

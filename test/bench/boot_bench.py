@@ -72,8 +72,7 @@ def main():
     accel, desc = svqemu.pick_accel()
     if cpus:
         # One host thread per guest CPU under TCG, said explicitly.
-        accel = ["tcg,thread=multi" if a == "tcg" and i and accel[i - 1] == "-accel" else a
-                 for i, a in enumerate(accel)]
+        accel = svqemu.multi_thread_tcg(accel)
         desc += f"; -smp {cpus} ({' '.join(accel)})"
     print(f"accelerator: {desc}; {runs} runs each, interleaved")
     # The same image for every run, even if the build tree is rebuilt meanwhile.

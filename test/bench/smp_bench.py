@@ -42,12 +42,6 @@ WORKLOADS = (("mmap", "mmap/munmap"), ("mprotect", "mprotect"), ("madvise", "mad
 IRQS = ("TLB", "CAL", "RES", "LOC")
 
 
-def smp_accel(accel):
-    """TCG: ask for multi-threaded TCG (one host thread per CPU) explicitly."""
-    return ["tcg,thread=multi" if a == "tcg" and i and accel[i - 1] == "-accel" else a
-            for i, a in enumerate(accel)]
-
-
 def pairs(text):
     """'apic 12 nmi 0' -> {'apic': 12, 'nmi': 0}."""
     return {k: int(v) for k, v in re.findall(r"([A-Za-z][\w-]*) (\d+)(?!\S)", text)}
@@ -98,7 +92,7 @@ def main():
     iso = args[0]
     runs = int(args[1]) if len(args) > 1 else 3
     accel, desc = svqemu.pick_accel()
-    accel = smp_accel(accel)
+    accel = svqemu.multi_thread_tcg(accel)
     print(f"accelerator: {desc}; -smp {cpus} ({' '.join(accel)}); {runs} runs each, "
           f"interleaved, alternating which goes first")
     print(f"host: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start")

@@ -66,6 +66,12 @@ def pick_accel(qemu="qemu-system-x86_64", force=None):
     return ["-accel", "tcg", "-cpu", "max"], f"QEMU TCG -cpu max (software emulation: {why})"
 
 
+def multi_thread_tcg(accel_args):
+    """The same arguments, TCG asked for one host thread per guest CPU."""
+    return ["tcg,thread=multi" if a == "tcg" and i and accel_args[i - 1] == "-accel" else a
+            for i, a in enumerate(accel_args)]
+
+
 def qemu_command(iso, entry=None, accel_args=None, mem=512, extra=()):
     cmd = ["qemu-system-x86_64"] + list(accel_args or []) + [
         "-m", str(mem), "-no-reboot", "-display", "none", "-nodefaults",

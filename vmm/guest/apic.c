@@ -81,6 +81,13 @@ int apic_trap_unknown_cpus(const struct sv_vcpu_ops *ops)
 	return 0;
 }
 
+/* Whether an ICR write from me with this shorthand and physical destination reaches c. */
+static bool icr_reaches(unsigned int sh, uint32_t dest, const struct sv_cpu *me, const struct sv_cpu *c)
+{
+	return sh == ICR_SH_ALL || (sh == ICR_SH_OTHERS && c != me) || (sh == ICR_SH_SELF && c == me) ||
+	       (sh == ICR_SH_NONE && c->apic_id == dest);
+}
+
 static bool runs_vcpu(const struct sv_cpu *c)
 {
 	return c->state == CPU_READY || c->state == CPU_GUEST;
@@ -96,8 +103,7 @@ static void filter(struct sv_cpu *me, uint32_t low, uint32_t dest)
 		return;
 	for (unsigned int i = 0; i < cpu_count; i++) {
 		struct sv_cpu *c = cpus[i];
-		bool hit = sh == ICR_SH_ALL || (sh == ICR_SH_OTHERS && c != me) ||
-			   (sh == ICR_SH_SELF && c == me) || (sh == ICR_SH_NONE && c->apic_id == dest);
+		bool hit = icr_reaches(sh, dest, me, c);
 		if (!hit || !runs_vcpu(c))
 			continue;
 		if (ICR_MODE(low) == ICR_MODE_INIT && c->index == 0) {
@@ -179,8 +185,7 @@ static bool icr_write(uint32_t low, uint32_t dest)
 	}
 	for (unsigned int i = 0; i < cpu_count; i++) {
 		struct sv_cpu *c = cpus[i];
-		bool hit = sh == ICR_SH_ALL || (sh == ICR_SH_OTHERS && c != me) ||
-			   (sh == ICR_SH_SELF && c == me) || (sh == ICR_SH_NONE && c->apic_id == dest);
+		bool hit = icr_reaches(sh, dest, me, c);
 		if (hit)
 			deliver(me, c, mode, (uint8_t)ICR_VECTOR(low));
 	}

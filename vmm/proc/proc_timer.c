@@ -98,6 +98,12 @@ uint64_t proc_timer_tsc_hz(void)
 	return tsc_hz;
 }
 
+/* TSC cycles as LAPIC timer ticks (divide by 1); 0 when uncalibrated. */
+static uint64_t tsc_to_ticks(uint64_t cycles)
+{
+	return tsc_hz >= 1000 ? cycles * (apic_hz / 1000) / (tsc_hz / 1000) : 0;
+}
+
 static void arm_ticks(uint64_t ticks)
 {
 	if (ticks == 0)
@@ -242,7 +248,7 @@ bool proc_timer_fired(void)
 	uint64_t now = rdtsc();
 	if (now < t->deadline_tsc) {
 		/* Early (the LAPIC and TSC disagree a little): wait for the rest. */
-		arm_ticks((t->deadline_tsc - now) * (apic_hz / 1000) / (tsc_hz / 1000));
+		arm_ticks(tsc_to_ticks(t->deadline_tsc - now));
 		return false;
 	}
 	/* The call ends now; a tick in 1 ms, should it somehow not. */
@@ -279,7 +285,7 @@ void proc_timer_resume(void)
 	t->paused = false;
 	t->deadline_tsc += now - t->paused_at;
 	uint64_t left = t->deadline_tsc > now ? t->deadline_tsc - now : 0;
-	arm_ticks(tsc_hz ? left * (apic_hz / 1000) / (tsc_hz / 1000) : 0);
+	arm_ticks(tsc_to_ticks(left));
 }
 
 bool proc_timer_defer(unsigned int vector)

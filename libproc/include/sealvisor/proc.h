@@ -108,18 +108,6 @@ char *strrchr(const char *s, int c);
 void *memchr(const void *s, int c, size_t n);
 long strtol(const char *s, char **end, int base);
 unsigned long strtoul(const char *s, char **end, int base);
-int isalnum(int c);
-int isalpha(int c);
-int isascii(int c);
-int isblank(int c);
-int iscntrl(int c);
-int isdigit(int c);
-int isgraph(int c);
-int islower(int c);
-int isprint(int c);
-int ispunct(int c);
-int isspace(int c);
-int isupper(int c);
-int isxdigit(int c);
+#include <sealvisor/proc_ctype.h>
 
 #endif

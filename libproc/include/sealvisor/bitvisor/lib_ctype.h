@@ -5,18 +5,6 @@
 #ifndef SEALVISOR_BV_LIB_CTYPE_H
 #define SEALVISOR_BV_LIB_CTYPE_H
 
-int isalnum(int c);
-int isalpha(int c);
-int isascii(int c);
-int isblank(int c);
-int iscntrl(int c);
-int isdigit(int c);
-int isgraph(int c);
-int islower(int c);
-int isprint(int c);
-int ispunct(int c);
-int isspace(int c);
-int isupper(int c);
-int isxdigit(int c);
+#include <sealvisor/proc_ctype.h>
 
 #endif
