@@ -9,17 +9,19 @@ cd /root
 # vmmlog_has TEXT: the VMM's log (read through the log hypercall) has TEXT.
 vmmlog_has() { vmmctl log | grep -qF -- "$1"; }
 
-# fault NAME VALUE REASON: a built-in test process that must die in _start.
+# fault NAME VALUE REASON [CHECK]: a built-in test process that must die in
+# _start; CHECK names the check (default fault-NAME-VALUE).
 fault() {
+    c=${4:-fault-$1-$2}
     out=$(svtest builtin "$1" "$2")
     case "$out" in
         *"result -42") ;;
-        *) failed "fault-$1-$2" "expected result -42 (process faulted), got: $out"; return ;;
+        *) failed "$c" "expected result -42 (process faulted), got: $out"; return ;;
     esac
     if vmmlog_has "process $1 (id" && vmmctl log | grep "process $1 (id" | tail -n 1 | grep -qF -- "$3"; then
-        pass "fault-$1-$2"
+        pass "$c"
     else
-        failed "fault-$1-$2" "no VMM log line with '$3': $(vmmctl log | grep "process $1 (id" | tail -n 1)"
+        failed "$c" "no VMM log line with '$3': $(vmmctl log | grep "process $1 (id" | tail -n 1)"
     fi
 }
 
@@ -38,6 +40,13 @@ for w in "" 32; do
     for v in 0 1 2 3 4; do fault t-rkernel$w $v "page fault at RIP"; done
     fault t-stackov$w 0 "stack overflow into the guard page"
 done
+# The address-space split: the VMM's image and direct map are absent from
+# a process's tables (not merely supervisor-only); the entry window is
+# there, supervisor-only.
+fault t-rkernel 0 "address ffffffff80000000 (read, page not present)" vmm-image-start-unmapped
+fault t-rkernel 1 "address ffff800000000000 (read, page not present)" vmm-direct-map-unmapped
+fault t-rkernel 5 "address ffffffff80500000 (read, page not present)" vmm-image-data-unmapped
+fault t-rkernel 6 "address ffffffff40000000 (read, protection violation)" entry-window-supervisor-only
 
 # Endless loop: killed after its budget; the guest's clock goes on.
 for w in "" 32; do

@@ -13,6 +13,7 @@
 bool cmdline_selftest_fault;
 bool cmdline_selftest_ap_silent;
 unsigned int cmdline_max_cpus = SV_MAX_CPUS;
+bool cmdline_pti = true;
 
 static void apply_word(const char *w, size_t len, bool first)
 {
@@ -63,6 +64,15 @@ static void apply_word(const char *w, size_t len, bool first)
 			return;
 		}
 		sv_printf("command line: selftest='%.*s' is not 'fault' or 'ap-silent'; ignored\n", (int)vlen, v);
+		return;
+	}
+	if (klen == 3 && !strncmp(w, "pti", 3)) {
+		if ((vlen == 2 && !strncmp(v, "on", 2)) || (vlen == 3 && !strncmp(v, "off", 3))) {
+			cmdline_pti = vlen == 2;
+			return;
+		}
+		sv_printf("command line: pti='%.*s' is not 'on' or 'off'; keeping %s\n", (int)vlen, v,
+			  cmdline_pti ? "on" : "off");
 		return;
 	}
 	if (klen == 8 && !strncmp(w, "max_cpus", 8)) {

@@ -6,6 +6,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/desc.h>
+#include <arch/entry.h>
 #include <arch/fpu.h>
 #include <arch/lapic.h>
 #include <sv/cmdline.h>
@@ -79,6 +80,8 @@ static void setup_memory(void)
 	palloc_init(pool, pool_size / PAGE_SIZE);
 	if (paging_init(vmm_layout.max_phys))
 		stop("out of pool memory while building the VMM page tables");
+	if (entry_init(cmdline_pti))
+		stop("out of pool memory while building the entry area");
 	vmm_layout.sink_page = palloc_page();
 	memset(phys_to_virt(vmm_layout.sink_page), 0xff, PAGE_SIZE);
 	sv_printf("memory: %lu MiB RAM; VMM image %lx-%lx, pool %lx-%lx (%lu MiB), hidden from the guest\n",
@@ -107,9 +110,11 @@ static void start_processes(void)
 	else
 		sv_printf("signatures: SELF-TEST FAILED: %s (%d); nothing will verify correctly\n",
 			  sv_strerror(rc), rc);
-	sv_printf("processes: SMEP %s, SMAP %s, UMIP %s; starting built-ins\n",
+	sv_printf("processes: SMEP %s, SMAP %s, UMIP %s; VMM %s in process tables (PCID %s); VERW %s, IBPB %s; starting built-ins\n",
 		  (read_cr4() & CR4_SMEP) ? "on" : "off", (read_cr4() & CR4_SMAP) ? "on" : "off",
-		  (read_cr4() & CR4_UMIP) ? "on" : "off");
+		  (read_cr4() & CR4_UMIP) ? "on" : "off",
+		  entry_features.split ? "unmapped" : "MAPPED (pti=off)", entry_features.pcid ? "on" : "off",
+		  entry_features.verw ? "on" : "off", entry_features.ibpb ? "on" : "off");
 	for (size_t i = 0; i < ARRAY_SIZE(at_boot); i++) {
 		int64_t r = 0;
 		int id = builtin_start(at_boot[i], 0, &r);

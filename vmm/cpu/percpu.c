@@ -4,6 +4,7 @@
  * page pool exists; every other CPU's come from the pool.
  */
 #include <arch/cpu.h>
+#include <arch/entry.h>
 #include <sv/cmdline.h>
 #include <sv/cpu.h>
 #include <sv/lock.h>
@@ -31,11 +32,11 @@ void percpu_init_bsp(uint32_t apic_id)
 	cpu0.state = CPU_READY;
 	cpu0.virtualize = true;
 	cpu0.stack_base = (uint64_t)(uintptr_t)boot_stack;
-	cpu0.ist_base = (uint64_t)(uintptr_t)cpu0_ist;
+	cpu0.entry_base = (uint64_t)(uintptr_t)cpu0_ist; /* until entry_init maps its region */
 	cpu0.vcpu.cpu = 0;
 	cpu0.vcpu.apic_id = apic_id;
 	tag(cpu0.stack_base, &cpu0);
-	tag(cpu0.ist_base, &cpu0);
+	tag(cpu0.entry_base, &cpu0);
 	cpus[0] = &cpu0;
 	cpu_count = 1;
 	cpu_virtualized = 1;
@@ -46,28 +47,29 @@ struct sv_cpu *percpu_add(uint32_t apic_id)
 	if (cpu_count >= CPU_SLOTS)
 		return NULL;
 	uint64_t pages = CPU_STACK_SIZE / PAGE_SIZE;
+	uint64_t cpages = (sizeof(struct sv_cpu) + PAGE_SIZE - 1) / PAGE_SIZE;
 	uint64_t spa = palloc_pages(pages, pages);
-	uint64_t ipa = palloc_pages(pages, pages);
-	uint64_t cpa = palloc_pages((sizeof(struct sv_cpu) + PAGE_SIZE - 1) / PAGE_SIZE, 1);
-	if (!spa || !ipa || !cpa) {
+	uint64_t cpa = palloc_pages(cpages, 1);
+	if (!spa || !cpa) {
 		if (spa)
 			pfree_pages(spa, pages);
-		if (ipa)
-			pfree_pages(ipa, pages);
 		if (cpa)
-			pfree_pages(cpa, (sizeof(struct sv_cpu) + PAGE_SIZE - 1) / PAGE_SIZE);
+			pfree_pages(cpa, cpages);
 		return NULL;
 	}
 	struct sv_cpu *c = phys_to_virt(cpa);
 	c->index = cpu_count;
+	if (entry_add_cpu(c)) {
+		pfree_pages(spa, pages);
+		pfree_pages(cpa, cpages);
+		return NULL;
+	}
 	c->apic_id = apic_id;
 	c->virtualize = cpu_count < cmdline_max_cpus;
 	c->stack_base = (uint64_t)(uintptr_t)phys_to_virt(spa);
-	c->ist_base = (uint64_t)(uintptr_t)phys_to_virt(ipa);
 	c->vcpu.cpu = c->index;
 	c->vcpu.apic_id = apic_id;
 	tag(c->stack_base, c);
-	tag(c->ist_base, c);
 	cpus[cpu_count++] = c;
 	if (c->virtualize)
 		cpu_virtualized++;
@@ -104,7 +106,7 @@ void cpu_setup_features(void)
 	/* UMIP: SGDT, SIDT, SLDT, SMSW and STR fault in ring 3 (SDM 3A 2.5). */
 	if (r.ecx & (1u << 2))
 		cr4 |= CR4_UMIP;
-	write_cr4(cr4);
+	write_cr4(cr4 | entry_cr4_bits()); /* PCIDE, once the boot CPU decided */
 	/* The VMM never uses x87/SSE itself; keep CR0 as the guest-friendly default. */
 	write_cr0((read_cr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
 }

@@ -20,6 +20,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/desc.h>
+#include <arch/entry.h>
 #include <arch/fpu.h>
 #include <arch/uentry.h>
 #include <arch/uspace.h>
@@ -61,8 +62,8 @@ struct call_rec {
 	struct proc *p;
 	struct proc_arch *a;
 	struct uctx ctx;
-	uint64_t prev_cr3;
-	uint64_t prev_rsp0;
+	uint64_t prev_ucr3;  /* entry_set_user's: the outer call's process CR3 */
+	uint64_t prev_kstack;
 	uint64_t prev_cr0;
 	uint64_t start_tsc;
 };
@@ -411,19 +412,20 @@ int64_t process_call(struct proc *p, uint32_t handler, int32_t msgcode, int32_t 
 	struct call_rec *c = &cc->calls[cc->depth++];
 	c->p = p;
 	c->a = a;
-	c->prev_cr3 = read_cr3();
-	c->prev_rsp0 = *tss_rsp0_slot();
+	c->prev_kstack = *entry_kstack_slot();
 	c->prev_cr0 = read_cr0();
 	if ((rc = proc_timer_start(c->start_tsc = rdtsc()))) {
 		cc->depth--;
 		return rc;
 	}
 	/* The outermost call on this CPU takes the guest's FPU state out of the CPU. */
-	if (cc->depth == 1)
+	if (cc->depth == 1) {
 		fpu_guest_save();
+		entry_ibpb(); /* the guest's branch history does not steer the process */
+	}
 	a->active++;
 	a->cpu = (int)cpu_index();
-	write_cr3(a->us.pml4);
+	c->prev_ucr3 = entry_set_user(&a->us);
 	/*
 	 * A process has no FPU: CR0.TS makes any x87/SSE use fault (#NM),
 	 * so the guest's registers, still live in the CPU, stay out of reach.
@@ -434,17 +436,19 @@ int64_t process_call(struct proc *p, uint32_t handler, int32_t msgcode, int32_t 
 	/* No lock while the process runs: other CPUs' hypercalls go on. */
 	unsigned int held = rlock_drop_all(&vmm_lock);
 	proc_timer_resume(); /* a nested call: the caller's syscall had it stopped */
-	int64_t result = uentry_enter(&c->ctx, &r, tss_rsp0_slot());
+	int64_t result = uentry_enter(&c->ctx, &r, entry_kstack_slot());
 	proc_timer_pause();
 	rlock_retake(&vmm_lock, held);
 	uint64_t end = rdtsc();
 	proc_timer_stop();
 	write_cr0(c->prev_cr0);
-	if (cc->depth == 1)
+	if (cc->depth == 1) {
 		fpu_guest_restore(); /* after CR0: TS as the VMM had it */
+		entry_ibpb(); /* nor the process's the guest's */
+	}
 	a->cycles += end - c->start_tsc;
-	write_cr3(c->prev_cr3);
-	*tss_rsp0_slot() = c->prev_rsp0;
+	entry_restore_user(c->prev_ucr3, cc->depth > 1 ? &cc->calls[cc->depth - 2].a->us : NULL);
+	*entry_kstack_slot() = c->prev_kstack;
 	cc->depth--;
 	__atomic_store_n(&a->active, a->active - 1, __ATOMIC_RELEASE);
 	/* Killed from outside while it ran: its result does not count. */

@@ -5,6 +5,7 @@
  * in ring 3 and to have known-good stacks for #DF, NMI and #MC.
  */
 #include <arch/desc.h>
+#include <arch/entry.h>
 #include <sv/cpu.h>
 #include <sv/mm.h>
 
@@ -37,14 +38,18 @@ struct dtr {
 	uint64_t base;
 } __packed;
 
-_Static_assert(sizeof(struct tss64) == sizeof(((struct sv_cpu *)0)->tss), "TSS slot in struct sv_cpu");
+_Static_assert(sizeof(struct tss64) == sizeof(((struct entry_hdr *)0)->tss), "TSS slot in the entry header");
 
-/* One IDT for every CPU: it never changes after the boot CPU filled it. */
-static struct idt_gate idt[256] __aligned(16);
+/*
+ * One IDT for every CPU: it never changes after the boot CPU filled it.
+ * In .entry.data, because the CPU reads it when a process traps, with
+ * the process's page tables still loaded (arch/entry.h).
+ */
+static struct idt_gate idt[256] __aligned(4096) __attribute__((section(".entry.data")));
 
 static struct tss64 *tss_of(struct sv_cpu *c)
 {
-	return (struct tss64 *)(void *)c->tss;
+	return (struct tss64 *)(void *)entry_hdr_of(c)->tss;
 }
 
 void idt_set_gate(unsigned int vector, void (*stub)(void), unsigned int dpl, unsigned int ist)
@@ -59,17 +64,6 @@ void idt_set_gate(unsigned int vector, void (*stub)(void), unsigned int dpl, uns
 	g->off1 = (uint16_t)(a >> 16);
 	g->off2 = (uint32_t)(a >> 32);
 	g->reserved = 0;
-}
-
-void tss_set_rsp0(uint64_t rsp0)
-{
-	tss_of(this_cpu())->rsp[0] = rsp0;
-}
-
-uint64_t *tss_rsp0_slot(void)
-{
-	/* Offset 4 of the TSS: unaligned, which x86 stores handle fine. */
-	return (uint64_t *)(void *)(this_cpu()->tss + __builtin_offsetof(struct tss64, rsp));
 }
 
 static void idt_fill(void)
@@ -98,7 +92,7 @@ void desc_init(void)
 
 void desc_init_cpu(struct sv_cpu *c)
 {
-	uint64_t *gdt = c->gdt;
+	uint64_t *gdt = entry_hdr_of(c)->gdt;
 	struct tss64 *tss = tss_of(c);
 	uint64_t t = (uint64_t)(uintptr_t)tss;
 
@@ -116,13 +110,14 @@ void desc_init_cpu(struct sv_cpu *c)
 	memset(tss, 0, sizeof(*tss));
 	tss->iomap_base = sizeof(*tss); /* no I/O bitmap: ring 3 gets no ports */
 	/*
-	 * The IST region: its first quarter holds the pointer this_cpu()
-	 * reads, the NMI, #DF and #MC stacks are the other three.
+	 * The entry region (arch/entry.h): ring-3 traps land on its entry
+	 * stack, NMI, #DF and #MC on its three IST stacks.
 	 */
+	tss->rsp[0] = c->entry_base + ENTRY_STACK_TOP;
 	for (int i = 0; i < 3; i++)
-		tss->ist[i] = c->ist_base + (uint64_t)(i + 2) * (CPU_STACK_SIZE / 4);
+		tss->ist[i] = c->entry_base + (uint64_t)(i + 2) * ENTRY_IST_STACK;
 
-	struct dtr g = { sizeof(c->gdt) - 1, (uint64_t)(uintptr_t)gdt };
+	struct dtr g = { sizeof(entry_hdr_of(c)->gdt) - 1, (uint64_t)(uintptr_t)gdt };
 	struct dtr i = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
 	__asm__ volatile("lgdt %0" : : "m"(g));
 	__asm__ volatile("lidt %0" : : "m"(i));

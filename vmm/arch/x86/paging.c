@@ -3,6 +3,10 @@
  * upper half (no execute), and the image at KERNEL_BASE.  The lower half
  * stays empty, so a NULL or small-integer pointer faults at once, and
  * processes can have it for their user windows.
+ *
+ * No page is global (PTE_G): a global TLB entry would survive the switch
+ * to a process's tables, which must not translate any VMM address
+ * (arch/entry.h).
  */
 #include <arch/cpu.h>
 #include <arch/paging.h>
@@ -51,7 +55,7 @@ int paging_init(uint64_t max_phys)
 		}
 		uint64_t *l3 = table(l4[i4] & PTE_ADDR);
 		if (big) {
-			l3[i3] = pa | PTE_P | PTE_W | PTE_PS | PTE_G | nx;
+			l3[i3] = pa | PTE_P | PTE_W | PTE_PS | nx;
 			continue;
 		}
 		uint64_t pd = palloc_page();
@@ -59,7 +63,7 @@ int paging_init(uint64_t max_phys)
 			return -SV_ENOMEM;
 		uint64_t *l2 = table(pd);
 		for (unsigned int i2 = 0; i2 < 512; i2++)
-			l2[i2] = (pa + ((uint64_t)i2 << 21)) | PTE_P | PTE_W | PTE_PS | PTE_G | nx;
+			l2[i2] = (pa + ((uint64_t)i2 << 21)) | PTE_P | PTE_W | PTE_PS | nx;
 		l3[i3] = pd | PTE_P | PTE_W;
 	}
 
@@ -85,7 +89,7 @@ int paging_init(uint64_t max_phys)
 		}
 		uint64_t rights = va < rodata ? 0 : va < data ? nx : PTE_W | nx;
 		table(l2[i2] & PTE_ADDR)[(va >> 12) & 511] =
-			(va - KERNEL_BASE) | PTE_P | PTE_G | rights;
+			(va - KERNEL_BASE) | PTE_P | rights;
 	}
 	table(pdpt)[510] = pd | PTE_P | PTE_W;
 	l4[511] = pdpt | PTE_P | PTE_W;

@@ -1,18 +1,20 @@
 /*
  * Entering and leaving ring 3 for processes.
  *
- * int64_t uentry_enter(struct uctx *save, const struct uregs *r, uint64_t *rsp0)
+ * int64_t uentry_enter(struct uctx *save, const struct uregs *r, uint64_t *kstack)
  *   Saves the callee-saved registers and the stack pointer in *save and
- *   in *rsp0 (the TSS field the CPU takes its stack from when ring 3
- *   traps: right below what was saved), then loads the process's
- *   registers from *r and IRETQs to ring 3.  It
- *   "returns" only when somebody calls uentry_leave(save, value).
+ *   in *kstack (this CPU's entry header: where a trap from ring 3 moves
+ *   its frame to, right below what was saved), puts the process's RAX
+ *   and IRETQ frame on the entry stack, loads its other registers from
+ *   *r and leaves through exit_to_ring3 (isr.S), which switches CR3.
+ *   It "returns" only when somebody calls uentry_leave(save, value).
  * void uentry_leave(struct uctx *save, int64_t value)
  *   Unwinds everything the VMM did since the matching enter (trap frames,
  *   syscall handlers) and returns value from uentry_enter.
  *
  * struct uregs (C): rax rbx rcx rdx rsi rdi rbp r8..r15, rip, cs, rflags, rsp, ss
  */
+#include <arch/entry.h>
 #include <arch/gprs.h>
 
 /* After the fifteen general registers (arch/gprs.h): */
@@ -22,7 +24,8 @@
 #define U_RSP 144
 #define U_SS 152
 
-	.text
+	/* Mapped in every process's tables (arch/entry.h). */
+	.section .entry.text, "ax"
 	.globl uentry_enter
 uentry_enter:
 	pushq %rbx
@@ -34,22 +37,32 @@ uentry_enter:
 	movq %rsp, (%rdi)
 	movq %rsp, (%rdx)
 
-	/* The IRETQ frame: SS, RSP, RFLAGS, CS, RIP. */
-	pushq U_SS(%rsi)
-	pushq U_RSP(%rsi)
-	pushq U_RFLAGS(%rsi)
-	pushq U_CS(%rsi)
-	pushq U_RIP(%rsi)
+	/* The entry stack: RAX, then the IRETQ frame RIP, CS, RFLAGS, RSP, SS. */
+	leaq (ENTRY_STACK_TOP - 48 - ENTRY_KSTACK)(%rdx), %rcx
+	movq G_RAX(%rsi), %rax
+	movq %rax, 0(%rcx)
+	movq U_RIP(%rsi), %rax
+	movq %rax, 8(%rcx)
+	movq U_CS(%rsi), %rax
+	movq %rax, 16(%rcx)
+	movq U_RFLAGS(%rsi), %rax
+	movq %rax, 24(%rcx)
+	movq U_RSP(%rsi), %rax
+	movq %rax, 32(%rcx)
+	movq U_SS(%rsi), %rax
+	movq %rax, 40(%rcx)
 	/* Compatibility mode uses DS/ES: give it the user data segment. */
 	movl U_SS(%rsi), %eax
 	movl %eax, %ds
 	movl %eax, %es
-	movq G_RAX(%rsi), %rax
+	movq %rcx, %rsp
 	movq G_RDI(%rsi), %rdi
 	GPRS_LOAD_MOST %rsi
 	movq G_RSI(%rsi), %rsi
-	iretq
+	jmp exit_to_ring3
 
+	/* Called from C with the VMM's tables loaded: ordinary text. */
+	.text
 	.globl uentry_leave
 uentry_leave:
 	movq (%rdi), %rsp
@@ -67,6 +80,7 @@ uentry_leave:
 	popq %rbx
 	ret
 
+	.section .entry.text, "ax"
 	/* int $0x80 from ring 3: same frame as the exception stubs. */
 	.globl isr_syscall
 isr_syscall:

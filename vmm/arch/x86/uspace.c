@@ -1,10 +1,11 @@
 /*
  * Process address spaces.  The user window lives in PML4 entry 0; the
- * VMM's own entries (256..511: direct map and image) are copied from the
- * kernel's PML4 without the U bit, so a process can neither read nor
- * execute them, and SMEP/SMAP keep the VMM from touching user pages by
- * accident (it reaches them only through the direct map, here).
+ * upper half holds only the entry area (arch/entry.h), supervisor-only:
+ * none of the VMM's image, its direct map or guest memory.  The VMM runs
+ * on its own tables and reaches user pages through its direct map (here),
+ * never through their user addresses (SMEP/SMAP would fault).
  */
+#include <arch/entry.h>
 #include <arch/paging.h>
 #include <arch/uspace.h>
 #include <sv/mm.h>
@@ -23,11 +24,14 @@ static uint64_t *tab(uint64_t pa)
 
 int uspace_create(struct uspace *u)
 {
+	static uint64_t next_id = 1;
+
 	memset(u, 0, sizeof(*u));
 	u->pml4 = palloc_page();
 	if (!u->pml4)
 		return -SV_ENOMEM;
-	memcpy(tab(u->pml4) + 256, tab(paging_kernel_root()) + 256, 256 * sizeof(uint64_t));
+	u->id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
+	entry_fill_user_top(tab(u->pml4));
 	return 0;
 }
 

@@ -18,5 +18,11 @@ extern bool cmdline_selftest_fault;
 extern bool cmdline_selftest_ap_silent;
 /* max_cpus=N: at most N CPUs run the guest (1..-Dmax_cpus); the rest are held. */
 extern unsigned int cmdline_max_cpus;
+/*
+ * pti=off: processes' page tables keep the VMM mapped (supervisor-only),
+ * as before the address-space split; only for measuring what the split
+ * costs (a Meltdown-affected CPU then lets a process read the VMM).
+ */
+extern bool cmdline_pti;
 
 #endif

@@ -39,15 +39,15 @@ enum cpu_state {
 #define MBOX_SIPI (1u << 9)
 
 struct sv_cpu {
+	/* First: the exit stubs (isr.S) find the entry region from here. */
+	uint64_t entry_base;      /* VA of the entry region: GDT, TSS, entry and IST stacks (arch/entry.h) */
 	unsigned int index;       /* 0 = the boot CPU */
 	uint32_t apic_id;         /* from the MADT (the BSP's from its LAPIC) */
 	volatile int state;       /* enum cpu_state */
 	bool virtualize;          /* index < SV_MAX_CPUS: runs the guest */
 	struct sv_vcpu vcpu;
-	uint64_t gdt[8] __aligned(16);
-	uint8_t tss[104] __aligned(16);
 	uint64_t stack_base;      /* VA of the main stack region */
-	uint64_t ist_base;        /* VA of the region holding the three IST stacks */
+	uint64_t pcid_space;      /* the process space whose TLB entries the user PCID holds here */
 	/* Set by other CPUs (guest/apic.c), read by this one. */
 	volatile uint32_t mbox;   /* MBOX_* | SIPI vector */
 	volatile uint32_t kick;   /* an NMI of ours is on its way */

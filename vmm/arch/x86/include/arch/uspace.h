@@ -1,7 +1,8 @@
 /*
- * Process address spaces (arch/x86/uspace.c): a PML4 whose upper half is
- * the VMM's (supervisor-only) and whose lower half holds the process's
- * user window, 4 KiB pages with exactly the rights asked for.
+ * Process address spaces (arch/x86/uspace.c): a PML4 whose lower half
+ * holds the process's user window, 4 KiB pages with exactly the rights
+ * asked for, and whose upper half holds only the entry area
+ * (arch/entry.h), supervisor-only.
  */
 #ifndef ARCH_USPACE_H
 #define ARCH_USPACE_H
@@ -10,6 +11,7 @@
 
 struct uspace {
 	uint64_t pml4;     /* physical */
+	uint64_t id;       /* unique for the VMM's lifetime: tells spaces apart for PCID */
 	uint64_t tables;   /* page-table pages below the PML4 */
 	uint64_t pages;    /* data pages mapped (not counting shared ones) */
 };
