@@ -40,6 +40,15 @@ for w in "" 32; do
     for v in 0 1 2 3 4; do fault t-rkernel$w $v "page fault at RIP"; done
     fault t-stackov$w 0 "stack overflow into the guard page"
 done
+# Console: one 4 KiB write returns within the budget (the UART's pace
+# does not hold the guest) and the log ring has the line exactly.
+out=$(svtest timed-builtin t-bigwrite 0)
+us=$(echo "$out" | sed -n 's/.* result 4096 took \([0-9]*\) us$/\1/p')
+if [ -n "$us" ] && [ "$us" -lt 100000 ]; then pass console-4k-write-within-budget
+else failed console-4k-write-within-budget "$out"; fi
+n=$(vmmctl log | grep '^\[sealvisor\] \[t-bigwrite\] bigwrite-begin [0-9]* bigwrite-end$' | awk '{ print length($0) }' | tail -n 1)
+[ "$n" = 4120 ] && pass console-4k-write-log-exact || failed console-4k-write-log-exact "line length '$n', expected 4120"
+
 # The address-space split: the VMM's image and direct map are absent from
 # a process's tables (not merely supervisor-only); the entry window is
 # there, supervisor-only.

@@ -482,7 +482,8 @@ static int callee_timeout(long times)
 		if (last == 1000 - SV_ETIMEOUT && sv_call(SV_HC_MSGSENDINT, (uint64_t)d1, 0, 0, 0) == -SV_EBADDESC)
 			good++;
 		else
-			printf("SVTEST callee-timeout round %ld: caller got %" PRId64 "\n", i, last);
+			printf("SVTEST callee-timeout round %ld: caller got %" PRId64 " (callee start: %" PRId64 ")\n",
+			       i, last, d1);
 	}
 	/* A descriptor with bits above 31 set never reaches one by truncation. */
 	result("descriptor-high-bits-refused",

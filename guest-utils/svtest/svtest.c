@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "svcall.h"
 #include "svfile.h"
@@ -134,6 +135,22 @@ static int builtin(const char *name, long value, int kill)
 	int64_t r = sv_call(SV_HC_BUILTIN, (uint64_t)(uintptr_t)name, (uint64_t)value,
 			    kill ? SV_BUILTIN_KILL_AFTER : 0, 0);
 	printf("SVTEST builtin %s %ld result %" PRId64 "\n", name, value, r);
+	return 0;
+}
+
+/* builtin, timed by the guest's monotonic clock: how long the guest waited. */
+static int timed_builtin(const char *name, long value)
+{
+	struct timespec t0, t1;
+
+	if (sv_open())
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int64_t r = sv_call(SV_HC_BUILTIN, (uint64_t)(uintptr_t)name, (uint64_t)value,
+			    SV_BUILTIN_KILL_AFTER, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
+	printf("SVTEST builtin %s %ld result %" PRId64 " took %ld us\n", name, value, r, us);
 	return 0;
 }
 
@@ -370,6 +387,8 @@ int main(int argc, char **argv)
 		return sendbuf(strtol(argv[2], NULL, 0), argv[3]);
 	if (argc >= 4 && !strcmp(argv[1], "builtin"))
 		return builtin(argv[2], strtol(argv[3], NULL, 0), argc > 4 && !strcmp(argv[4], "kill"));
+	if (argc == 4 && !strcmp(argv[1], "timed-builtin"))
+		return timed_builtin(argv[2], strtol(argv[3], NULL, 0));
 	if (argc == 3 && !strcmp(argv[1], "cycles"))
 		return cycles(strtol(argv[2], NULL, 0));
 	if (argc == 4 && !strcmp(argv[1], "load-args"))
@@ -384,7 +403,7 @@ int main(int argc, char **argv)
 		return stats();
 	if (argc == 2 && !strcmp(argv[1], "vmm-ranges"))
 		return ranges();
-	fprintf(stderr, "usage: svtest hypercalls|stats|vmm-ranges|builtin NAME VALUE [kill]|cycles N|"
+	fprintf(stderr, "usage: svtest hypercalls|stats|vmm-ranges|builtin NAME VALUE [kill]|timed-builtin NAME VALUE|cycles N|"
 			"load-args BIN SIG|race BIN SIG N|fill BIN SIG\n");
 	return 2;
 }

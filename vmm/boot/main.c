@@ -45,6 +45,7 @@ static __noreturn void stop(const char *why)
 {
 	sv_printf("FATAL: %s\n", why);
 	sv_printf("Sealvisor cannot continue; this CPU is halted.\n");
+	console_flush();
 	cpu_halt_forever();
 }
 

@@ -3,11 +3,18 @@
  * passed through), so the VMM never enables UART interrupts and only ever
  * writes the transmit register when the line status says it is empty; it
  * reprograms the line settings once, at boot, before the guest runs.
+ *
+ * Once the guest runs, printing never waits for the UART: text goes to
+ * the log ring at once and to the transmit ring (sv/txring.h), which is
+ * drained as far as the UART takes bytes without waiting, after each
+ * write and on every VM exit.  Before the guest runs and on the way to a
+ * halt, the console waits for the UART (bounded, see uart_stuck).
  */
 #include <arch/cpu.h>
 #include <sv/console.h>
 #include <sv/lock.h>
 #include <sv/format.h>
+#include <sv/txring.h>
 
 #include <sv_config.h>
 
@@ -108,11 +115,41 @@ static void log_putc(char c)
 	log_written++;
 }
 
+static struct txring tx;
+static bool tx_async; /* the guest runs: never wait for the UART */
+
+static bool uart_ready(void *ctx)
+{
+	(void)ctx;
+	return !uart_port || (inb(uart_port + UART_LSR) & LSR_THRE);
+}
+
+static void uart_put(void *ctx, char c)
+{
+	(void)ctx;
+	if (uart_port)
+		outb(uart_port + UART_THR, (uint8_t)c);
+}
+
+static const struct txring_port uart = { uart_ready, uart_put, NULL };
+
+/* Sends what the transmit ring holds: without waiting, or (sync) all of it. */
+static void pump(bool sync)
+{
+	if (!sync) {
+		txring_drain(&tx, &uart, TXRING_SIZE);
+		return;
+	}
+	/* One byte at a time through the bounded wait. */
+	for (char c; txring_get(&tx, &c);)
+		uart_putc(c);
+}
+
 static void emit(char c)
 {
 	if (c == '\n')
-		uart_putc('\r');
-	uart_putc(c);
+		txring_put(&tx, '\r');
+	txring_put(&tx, c);
 	log_putc(c);
 }
 
@@ -156,7 +193,34 @@ void console_write_tagged(const char *tag, const char *s, size_t n)
 		if (s[i] == '\n')
 			at_line_start = true;
 	}
+	pump(!tx_async);
 	rlock_drop(&console_lock);
+}
+
+void console_go_async(void)
+{
+	__atomic_store_n(&tx_async, true, __ATOMIC_RELEASE);
+}
+
+void console_pump(void)
+{
+	if (!txring_pending(&tx))
+		return; /* the common case on a VM exit: no lock taken */
+	rlock_take(&console_lock);
+	pump(false);
+	rlock_drop(&console_lock);
+}
+
+void console_flush(void)
+{
+	rlock_take(&console_lock);
+	pump(true);
+	rlock_drop(&console_lock);
+}
+
+uint64_t console_dropped(void)
+{
+	return tx.dropped;
 }
 
 void sv_vprintf(const char *fmt, va_list ap)

@@ -17,5 +17,6 @@ void machine_reset(void)
 		cpu_relax();
 	outb(0x64, 0xfe);
 	sv_printf("machine reset failed; halting\n");
+	console_flush();
 	cpu_halt_forever();
 }

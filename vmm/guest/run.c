@@ -60,6 +60,7 @@ void vcpu_loop(struct sv_cpu *c)
 	struct sv_vcpu *v = &c->vcpu;
 
 	__atomic_store_n(&c->state, CPU_GUEST, __ATOMIC_SEQ_CST);
+	console_go_async(); /* from now on, printing must not hold a guest */
 	for (;;) {
 		apic_mailbox(ops, c);
 		if (v->wait_sipi && !ops->hw_sipi) {
@@ -71,8 +72,10 @@ void vcpu_loop(struct sv_cpu *c)
 		ops->run(v, &e);
 		if (!exit_handle(ops, v, &e))
 			break;
+		console_pump();
 	}
 	sv_printf("cpu %u: the guest has stopped on this CPU; Sealvisor halts it\n", c->index);
+	console_flush();
 	cpu_halt_forever();
 }
 
@@ -82,6 +85,7 @@ void vmm_run_guest(struct sv_guest_boot *boot)
 
 	if (vmm_backend->vcpu_init(&c->vcpu, boot)) {
 		sv_printf("FATAL: could not set up the virtual CPU\n");
+		console_flush();
 		cpu_halt_forever();
 	}
 	sv_printf("starting the guest at %x\n", boot->eip);

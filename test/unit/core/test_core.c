@@ -15,6 +15,7 @@
 #include <sv/mb2.h>
 #include <sv/memmap.h>
 #include <sv/text.h>
+#include <sv/txring.h>
 
 #include "tcheck.h"
 
@@ -565,9 +566,77 @@ static void test_text(void)
 	}
 }
 
+/* ---- console transmit ring ---- */
+
+/* A UART model: takes `room` bytes, then is busy until given more room. */
+struct fake_uart {
+	char out[3 * TXRING_SIZE];
+	size_t n;
+	unsigned int room;
+};
+
+static bool fake_ready(void *ctx)
+{
+	return ((struct fake_uart *)ctx)->room > 0;
+}
+
+static void fake_put(void *ctx, char c)
+{
+	struct fake_uart *u = ctx;
+
+	CHECK(u->room > 0 && u->n < sizeof(u->out));
+	u->room--;
+	u->out[u->n++] = c;
+}
+
+static void test_txring(void)
+{
+	static struct txring r;
+	static struct fake_uart u;
+	const struct txring_port port = { fake_ready, fake_put, &u };
+	char line[4096];
+
+	/* A 4 KiB write with a UART that takes 16 bytes now: 16 go out, no wait. */
+	for (size_t i = 0; i < sizeof(line); i++)
+		CHECK(txring_put(&r, line[i] = (char)('a' + i % 26)));
+	u.room = 16;
+	CHECK(txring_drain(&r, &port, TXRING_SIZE) == 16);
+	CHECK(txring_pending(&r) == sizeof(line) - 16);
+	CHECK(txring_drain(&r, &port, TXRING_SIZE) == 0); /* busy: returns at once */
+	/* Later drains send the rest, in order, bounded by max. */
+	u.room = 1000000;
+	CHECK(txring_drain(&r, &port, 100) == 100);
+	CHECK(txring_drain(&r, &port, TXRING_SIZE) == sizeof(line) - 116);
+	CHECK(u.n == sizeof(line) && memcmp(u.out, line, sizeof(line)) == 0);
+	CHECK(r.dropped == 0);
+
+	/* Full: the excess is dropped and counted; the ring keeps what it had. */
+	u.n = 0;
+	u.room = 0;
+	for (size_t i = 0; i < TXRING_SIZE + 100; i++)
+		txring_put(&r, 'x');
+	CHECK(r.dropped == 100 && txring_pending(&r) == TXRING_SIZE);
+	/* Room for one byte only: the notice does not fit, so 'y' is dropped too. */
+	u.room = 1;
+	txring_drain(&r, &port, TXRING_SIZE);
+	CHECK(!txring_put(&r, 'y') && r.dropped == 101);
+	/* With room, the next byte comes after a whole notice of all 101. */
+	u.room = 1000000;
+	txring_drain(&r, &port, TXRING_SIZE);
+	u.n = 0;
+	CHECK(txring_put(&r, 'z'));
+	txring_drain(&r, &port, TXRING_SIZE);
+	static const char notice[] = "\r\n[sealvisor] console: 101 bytes dropped here (the log ring has them)\r\nz";
+	CHECK(u.n == sizeof(notice) - 1 && memcmp(u.out, notice, u.n) == 0);
+	CHECK(r.reported == r.dropped && txring_pending(&r) == 0);
+	char c;
+	CHECK(!txring_get(&r, &c));
+}
+
 int main(void)
 {
 	test_text();
+	test_txring();
 	test_format();
 	test_mb2();
 	test_memmap();

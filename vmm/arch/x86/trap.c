@@ -79,6 +79,7 @@ void trap_dispatch(struct trap_frame *f)
 	}
 	dump(f);
 	sv_printf("FATAL: exception inside the hypervisor; halting\n");
+	console_flush();
 	cpu_halt_forever();
 }
 
@@ -91,5 +92,6 @@ void panic(const char *fmt, ...)
 	sv_vprintf(fmt, ap);
 	va_end(ap);
 	sv_printf("\n");
+	console_flush();
 	cpu_halt_forever();
 }

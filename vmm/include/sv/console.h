@@ -22,6 +22,18 @@ void sv_vprintf(const char *fmt, va_list ap);
 /* Writes text with the given line tag, e.g. "[sealvisor] [hello] ". */
 void console_write_tagged(const char *tag, const char *s, size_t n);
 
+/*
+ * Once the guest runs (vcpu_loop calls console_go_async), printing never
+ * waits for the UART: what it does not take at once waits in the
+ * transmit ring (sv/txring.h) for console_pump, which every VM exit
+ * calls.  console_flush waits for the UART (bounded): before a halt.
+ */
+void console_go_async(void);
+void console_pump(void);
+void console_flush(void);
+/* Bytes the transmit ring had no room for (the log ring has them all). */
+uint64_t console_dropped(void);
+
 /* Copies log bytes [from, from+len) of the ring; returns bytes copied. */
 size_t log_read(uint64_t from, char *buf, size_t len);
 /* Total bytes ever written to the log (monotonic). */
