@@ -40,6 +40,9 @@ for w in "" 32; do
     for v in 0 1 2 3 4; do fault t-rkernel$w $v "page fault at RIP"; done
     fault t-stackov$w 0 "stack overflow into the guard page"
 done
+# msgcall: a handler's result and the VMM's errors kept apart.
+svtest msgcall
+
 # Console: one 4 KiB write returns within the budget (the UART's pace
 # does not hold the guest) and the log ring has the line exactly.
 out=$(svtest timed-builtin t-bigwrite 0)

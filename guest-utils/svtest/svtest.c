@@ -154,6 +154,44 @@ static int timed_builtin(const char *name, long value)
 	return 0;
 }
 
+/*
+ * msgcall keeps a handler's result apart from the VMM's errors: t-adder
+ * returns value + 1, so -44 comes back as -43, which msgsendint cannot
+ * tell from -SV_ETIMEOUT; msgcall says status 0, result -43.
+ */
+static int msgcall(void)
+{
+	struct sv_msgcall m;
+
+	if (sv_open())
+		return 1;
+	int64_t d = sv_call(SV_HC_BUILTIN, (uint64_t)(uintptr_t)"t-adder", 0, 0, 0);
+	expect("msgcall-adder-started", d >= 0, 1);
+	expect("msgsendint-result-looks-like-error", sv_call(SV_HC_MSGSENDINT, (uint64_t)d, (uint64_t)-44, 0, 0),
+	       -SV_ETIMEOUT);
+	memset(&m, 0, sizeof(m));
+	m.desc = d;
+	m.value = -44;
+	int64_t r = sv_call(SV_HC_MSGCALL, (uint64_t)(uintptr_t)&m, 0, 0, 0);
+	expect("msgcall-handler-result-status", r, 0);
+	expect("msgcall-handler-result", m.status == 0 ? m.result : 12345, -43);
+	m.status = 1;
+	expect("msgcall-dirty-output-refused", sv_call(SV_HC_MSGCALL, (uint64_t)(uintptr_t)&m, 0, 0, 0),
+	       -SV_EINVAL);
+	memset(&m, 0, sizeof(m));
+	m.desc = d;
+	m.flags = 2;
+	expect("msgcall-unknown-flag-refused", sv_call(SV_HC_MSGCALL, (uint64_t)(uintptr_t)&m, 0, 0, 0),
+	       -SV_EINVAL);
+	sv_call(SV_HC_KILL, (uint64_t)d, 0, 0, 0);
+	memset(&m, 0, sizeof(m));
+	m.desc = d;
+	r = sv_call(SV_HC_MSGCALL, (uint64_t)(uintptr_t)&m, 0, 0, 0);
+	expect("msgcall-vmm-error-status", r, -SV_EBADDESC);
+	expect("msgcall-vmm-error-fields", m.status == -SV_EBADDESC && m.result == 0, 1);
+	return failures ? 1 : 0;
+}
+
 static int cycles(long n)
 {
 	struct sv_stats before, after;
@@ -387,6 +425,8 @@ int main(int argc, char **argv)
 		return sendbuf(strtol(argv[2], NULL, 0), argv[3]);
 	if (argc >= 4 && !strcmp(argv[1], "builtin"))
 		return builtin(argv[2], strtol(argv[3], NULL, 0), argc > 4 && !strcmp(argv[4], "kill"));
+	if (argc == 2 && !strcmp(argv[1], "msgcall"))
+		return msgcall();
 	if (argc == 4 && !strcmp(argv[1], "timed-builtin"))
 		return timed_builtin(argv[2], strtol(argv[3], NULL, 0));
 	if (argc == 3 && !strcmp(argv[1], "cycles"))
@@ -403,7 +443,7 @@ int main(int argc, char **argv)
 		return stats();
 	if (argc == 2 && !strcmp(argv[1], "vmm-ranges"))
 		return ranges();
-	fprintf(stderr, "usage: svtest hypercalls|stats|vmm-ranges|builtin NAME VALUE [kill]|timed-builtin NAME VALUE|cycles N|"
+	fprintf(stderr, "usage: svtest hypercalls|stats|vmm-ranges|builtin NAME VALUE [kill]|timed-builtin NAME VALUE|msgcall|cycles N|"
 			"load-args BIN SIG|race BIN SIG N|fill BIN SIG\n");
 	return 2;
 }

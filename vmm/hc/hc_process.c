@@ -312,32 +312,29 @@ static int64_t hc_procinput(struct hc_call *c)
 }
 HYPERCALL(procinput, SV_HC_PROCINPUT, hc_procinput);
 
-static int64_t hc_msgsendint(struct hc_call *c)
-{
-	struct proc *p;
-	uint32_t handler;
-	int rc = desc_resolve(&proc_table, &guest_descs, arg_int(c->arg[0]), &p, &handler);
-
-	if (rc)
-		return rc;
-	return process_call(p, handler, MSG_INT, (int32_t)c->arg[1], NULL, 0);
-}
-HYPERCALL(msgsendint, SV_HC_MSGSENDINT, hc_msgsendint);
-
-static int64_t hc_msgsendbuf(struct hc_call *c)
+/*
+ * A message from the guest: MSG_INT when n is 0 and bufs_va is 0, else
+ * MSG_BUF with n struct sv_msgbuf at bufs_va.  *by_handler: the result is
+ * the handler's own (process_call_by).
+ */
+static int64_t send(struct hc_call *c, uint64_t desc, int32_t value, bool buffers, uint64_t bufs_va,
+		    uint64_t n, bool *by_handler)
 {
 	struct sv_msgbuf mb[PROC_MSG_MAX_BUFS];
 	struct kbuf kb[PROC_MSG_MAX_BUFS];
-	uint64_t n = c->arg[3], total = 0;
+	uint64_t total = 0;
 	struct proc *p;
 	uint32_t handler;
-	int rc = desc_resolve(&proc_table, &guest_descs, arg_int(c->arg[0]), &p, &handler);
+	int rc = desc_resolve(&proc_table, &guest_descs, arg_int(desc), &p, &handler);
 
+	*by_handler = false;
 	if (rc)
 		return rc;
+	if (!buffers)
+		return process_call_by(p, handler, MSG_INT, value, NULL, 0, by_handler);
 	if (n > PROC_MSG_MAX_BUFS)
 		return -SV_EINVAL;
-	if (n && (rc = gm_copy_from(c->phys, &c->paging, mb, c->arg[2], n * sizeof(mb[0]))))
+	if (n && (rc = gm_copy_from(c->phys, &c->paging, mb, bufs_va, n * sizeof(mb[0]))))
 		return rc;
 	for (uint64_t i = 0; i < n; i++) {
 		if (mb[i].rw != 0 && mb[i].rw != 1)
@@ -360,15 +357,56 @@ static int64_t hc_msgsendbuf(struct hc_call *c)
 			return rc;
 		b += mb[i].len;
 	}
-	int64_t r = process_call(p, handler, MSG_BUF, (int32_t)c->arg[1], kb, (uint32_t)n);
+	int64_t r = process_call_by(p, handler, MSG_BUF, value, kb, (uint32_t)n, by_handler);
 	/* As between processes: rw buffers come back whatever the handler returned. */
 	for (uint64_t i = 0; i < n; i++) {
-		if (kb[i].rw && (rc = gm_copy_to(c->phys, &c->paging, mb[i].base, kb[i].data, kb[i].len)))
+		if (kb[i].rw && (rc = gm_copy_to(c->phys, &c->paging, mb[i].base, kb[i].data, kb[i].len))) {
+			*by_handler = false;
 			return rc;
+		}
 	}
 	return r;
 }
+
+static int64_t hc_msgsendint(struct hc_call *c)
+{
+	bool by;
+
+	return send(c, c->arg[0], (int32_t)c->arg[1], false, 0, 0, &by);
+}
+HYPERCALL(msgsendint, SV_HC_MSGSENDINT, hc_msgsendint);
+
+static int64_t hc_msgsendbuf(struct hc_call *c)
+{
+	bool by;
+
+	return send(c, c->arg[0], (int32_t)c->arg[1], true, c->arg[2], c->arg[3], &by);
+}
 HYPERCALL(msgsendbuf, SV_HC_MSGSENDBUF, hc_msgsendbuf);
+
+/*
+ * msgcall(struct sv_msgcall *): a message whose outcome says apart what
+ * msgsendint/msgsendbuf cannot: status 0 and the handler's result, or
+ * status -SV_E* from the VMM (result 0).  Returns the status.
+ */
+static int64_t hc_msgcall(struct hc_call *c)
+{
+	struct sv_msgcall m;
+	bool by;
+	int rc = gm_copy_from(c->phys, &c->paging, &m, c->arg[0], sizeof(m));
+
+	if (rc)
+		return rc;
+	if (m.flags & ~(uint32_t)SV_MSGCALL_BUFS || m.status || m.result || m.reserved)
+		return -SV_EINVAL;
+	int64_t r = send(c, m.desc, m.value, m.flags & SV_MSGCALL_BUFS, m.bufs, m.count, &by);
+	m.status = by ? 0 : (int32_t)r;
+	m.result = by ? (int32_t)r : 0;
+	if ((rc = gm_copy_to(c->phys, &c->paging, c->arg[0], &m, sizeof(m))))
+		return rc;
+	return m.status;
+}
+HYPERCALL(msgcall, SV_HC_MSGCALL, hc_msgcall);
 
 static int64_t hc_msgclose(struct hc_call *c)
 {

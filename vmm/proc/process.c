@@ -64,6 +64,7 @@ struct call_rec {
 	struct uctx ctx;
 	uint64_t prev_ucr3;  /* entry_set_user's: the outer call's process CR3 */
 	uint64_t prev_kstack;
+	bool returned;       /* ended by the handler returning (process_return) */
 	uint64_t prev_cr0;
 	uint64_t start_tsc;
 };
@@ -361,7 +362,18 @@ static int wait_for(struct proc *p)
 int64_t process_call(struct proc *p, uint32_t handler, int32_t msgcode, int32_t value,
 		     struct kbuf *bufs, uint32_t nbufs)
 {
+	return process_call_by(p, handler, msgcode, value, bufs, nbufs, NULL);
+}
+
+int64_t process_call_by(struct proc *p, uint32_t handler, int32_t msgcode, int32_t value,
+			struct kbuf *bufs, uint32_t nbufs, bool *by_handler)
+{
 	struct cpu_calls *cc = my_calls();
+	bool scratch;
+
+	if (!by_handler)
+		by_handler = &scratch;
+	*by_handler = false;
 	struct proc_arch *a;
 	struct proc_call call;
 	struct uregs r;
@@ -412,6 +424,7 @@ int64_t process_call(struct proc *p, uint32_t handler, int32_t msgcode, int32_t 
 	struct call_rec *c = &cc->calls[cc->depth++];
 	c->p = p;
 	c->a = a;
+	c->returned = false;
 	c->prev_kstack = *entry_kstack_slot();
 	c->prev_cr0 = read_cr0();
 	if ((rc = proc_timer_start(c->start_tsc = rdtsc()))) {
@@ -451,15 +464,20 @@ int64_t process_call(struct proc *p, uint32_t handler, int32_t msgcode, int32_t 
 	*entry_kstack_slot() = c->prev_kstack;
 	cc->depth--;
 	__atomic_store_n(&a->active, a->active - 1, __ATOMIC_RELEASE);
+	*by_handler = c->returned;
 	/* Killed from outside while it ran: its result does not count. */
-	if (a->dead && a->killed_outside && result != -SV_ETIMEOUT)
+	if (a->dead && a->killed_outside && result != -SV_ETIMEOUT) {
 		result = -SV_EDEAD;
+		*by_handler = false;
+	}
 
 	/* rw buffers come back only from a handler that returned normally. */
 	if (!a->dead) {
 		for (uint32_t i = 0; i < nbufs; i++) {
-			if (bufs[i].rw && uspace_copy_from(&a->us, bufs[i].data, f->buf_addr[i], bufs[i].len))
+			if (bufs[i].rw && uspace_copy_from(&a->us, bufs[i].data, f->buf_addr[i], bufs[i].len)) {
 				result = -SV_EFAULT;
+				*by_handler = false;
+			}
 		}
 	}
 	reap(a);
@@ -477,6 +495,7 @@ void process_return(int64_t value)
 {
 	struct cpu_calls *cc = my_calls();
 
+	cc->calls[cc->depth - 1].returned = true;
 	leave(&cc->calls[cc->depth - 1].ctx, value);
 }
 

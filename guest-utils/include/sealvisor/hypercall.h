@@ -34,6 +34,7 @@
 #define SV_HC_BENCH "bench"           /* (struct sv_bench *) -> 0: process costs in cycles */
 #define SV_HC_NEWPROCESS2 "newprocess2" /* (struct sv_newprocess_args *) -> descriptor, see below */
 #define SV_HC_PROCINPUT "procinput"     /* (desc, buf, len) -> len: queues lines for lineinput */
+#define SV_HC_MSGCALL "msgcall"       /* (struct sv_msgcall *) -> status; see below */
 #define SV_HC_CPUSTAT "cpustat"       /* (cpu index, struct sv_cpu_stats *, size) -> its size; -SV_ENOENT past the last */
 
 struct sv_bench {
@@ -67,6 +68,27 @@ struct sv_msgbuf {
 	uint32_t len;
 	int32_t rw; /* 1: the handler's changes are copied back */
 };
+
+/*
+ * msgcall's one argument.  msgsendint and msgsendbuf return the handler's
+ * int or a VMM error in the same number, and a handler may return any int
+ * (-43 as well as -SV_ETIMEOUT); msgcall keeps them apart: status 0 and
+ * result = the handler's return value, or status = -SV_E* (the VMM's:
+ * bad descriptor, the process faulted, ran out of time, was killed...)
+ * and result 0.  status, result and reserved must be 0 on the way in.
+ */
+#define SV_MSGCALL_BUFS 1u /* flags: MSG_BUF with count struct sv_msgbuf at bufs */
+struct sv_msgcall {
+	int64_t desc;
+	int32_t value;
+	uint32_t flags;
+	uint64_t bufs;     /* struct sv_msgbuf[count] when SV_MSGCALL_BUFS */
+	uint32_t count;
+	int32_t status;    /* out */
+	int32_t result;    /* out */
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct sv_msgcall) == 40, "msgcall ABI");
 
 struct sv_ps_entry {
 	int32_t desc;        /* the guest's descriptor reaching handler 0, or -1 */

@@ -46,6 +46,13 @@ bool process_alive(const struct proc *p, int id);
  */
 int64_t process_call(struct proc *p, uint32_t handler, int32_t msgcode, int32_t value,
 		     struct kbuf *bufs, uint32_t nbufs);
+/*
+ * The same, saying in *by_handler whether the result is the handler's own
+ * return value (true) or one of the VMM's errors above (false): a handler
+ * may return any int, -SV_ETIMEOUT's number included.
+ */
+int64_t process_call_by(struct proc *p, uint32_t handler, int32_t msgcode, int32_t value,
+			struct kbuf *bufs, uint32_t nbufs, bool *by_handler);
 
 /*
  * Queues input lines for p (PROC_SYS_INPUT): data[0, len) with a newline
