@@ -269,5 +269,16 @@ for id in $(vmmctl ps | awk '$3 ~ /^bv/ { print $2 }'); do vmmctl kill-id "$id";
 vmmctl ps | awk '$3 ~ /^bv/ { n++ } END { exit n > 0 }' && pass bv-all-killed || failed bv-all-killed "$(vmmctl ps)"
 cd /root
 
+# The audit ring keeps the last 64 records and says how many went before.
+total=$(svtest audit-total)
+first=$(vmmctl audit | sed -n 's/^#\([0-9]*\) .*/\1/p' | head -n 1)
+head1=$(vmmctl audit | head -n 1)
+if [ -n "$total" ] && [ "$total" -gt 64 ] && [ "$first" = $((total - 63)) ] &&
+   [ "$head1" = "($((total - 64)) older records overwritten; the VMM keeps the last 64)" ]; then
+    pass audit-overwritten-counted
+else
+    failed audit-overwritten-counted "total '$total', first kept '#$first', header '$head1'"
+fi
+
 echo "SVTEST PROC DONE fail=$fail"
 exit $fail

@@ -425,6 +425,13 @@ int main(int argc, char **argv)
 		return sendbuf(strtol(argv[2], NULL, 0), argv[3]);
 	if (argc >= 4 && !strcmp(argv[1], "builtin"))
 		return builtin(argv[2], strtol(argv[3], NULL, 0), argc > 4 && !strcmp(argv[4], "kill"));
+	if (argc == 2 && !strcmp(argv[1], "audit-total")) {
+		struct sv_stats st;
+		if (sv_open() || get_stats(&st))
+			return 1;
+		printf("%" PRIu64 "\n", st.audit_total);
+		return 0;
+	}
 	if (argc == 2 && !strcmp(argv[1], "msgcall"))
 		return msgcall();
 	if (argc == 4 && !strcmp(argv[1], "timed-builtin"))
@@ -443,7 +450,7 @@ int main(int argc, char **argv)
 		return stats();
 	if (argc == 2 && !strcmp(argv[1], "vmm-ranges"))
 		return ranges();
-	fprintf(stderr, "usage: svtest hypercalls|stats|vmm-ranges|builtin NAME VALUE [kill]|timed-builtin NAME VALUE|msgcall|cycles N|"
+	fprintf(stderr, "usage: svtest hypercalls|stats|vmm-ranges|builtin NAME VALUE [kill]|timed-builtin NAME VALUE|msgcall|audit-total|cycles N|"
 			"load-args BIN SIG|race BIN SIG N|fill BIN SIG\n");
 	return 2;
 }

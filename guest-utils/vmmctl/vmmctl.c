@@ -94,6 +94,8 @@ static int audit(void)
 
 	if (n < 0)
 		return fail("audit", n);
+	if (n > 0 && a[0].seq > 1)
+		printf("(%" PRIu64 " older records overwritten; the VMM keeps the last 64)\n", a[0].seq - 1);
 	for (int64_t i = 0; i < n; i++) {
 		static const uint8_t zero[32];
 		printf("#%" PRIu64 " t=%" PRIu64 ".%06" PRIu64 "s size=%" PRIu64 " sha256=", a[i].seq,
@@ -125,8 +127,11 @@ static int log_dump(void)
 	memset(&st, 0, sizeof(st));
 	/* Start at the oldest byte the ring still holds. */
 	if (sv_call(SV_HC_STATS, (uint64_t)(uintptr_t)&st, sizeof(st), 0, 0) == (int64_t)sizeof(st) &&
-	    st.log_total > st.log_ring_size)
+	    st.log_total > st.log_ring_size) {
 		off = st.log_total - st.log_ring_size;
+		printf("(%" PRIu64 " older bytes overwritten; the VMM keeps the last %" PRIu64 ")\n", off,
+		       st.log_ring_size);
+	}
 	for (;;) {
 		int64_t n = sv_call(SV_HC_LOG, (uint64_t)(uintptr_t)buf, sizeof(buf), off, 0);
 		if (n < 0)
@@ -191,10 +196,15 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "send") && argc == 4) {
 		if (number(argv[2], &a) || number(argv[3], &b))
 			return 2;
-		int64_t r = sv_call(SV_HC_MSGSENDINT, (uint64_t)a, (uint64_t)b, 0, 0);
-		if (r < 0 && r >= -SV_EDEADLK)
+		/* msgcall: the handler's result, whatever its value, apart from the VMM's errors. */
+		struct sv_msgcall m;
+		memset(&m, 0, sizeof(m));
+		m.desc = a;
+		m.value = (int32_t)b;
+		int64_t r = sv_call(SV_HC_MSGCALL, (uint64_t)(uintptr_t)&m, 0, 0, 0);
+		if (r != 0)
 			return fail("send", r);
-		printf("%" PRId64 "\n", r);
+		printf("%" PRId32 "\n", m.result);
 		return 0;
 	}
 	if (!strcmp(argv[1], "input") && argc >= 3) {

@@ -119,12 +119,14 @@ static int64_t hc_stats(struct hc_call *c)
 	s.tsc_hz_estimate = proc_timer_tsc_hz();
 	s.log_total = log_total();
 	s.log_ring_size = LOG_RING_SIZE;
-	/* Tools built before the CPU fields get the part they know. */
+	s.audit_total = hc_audit_total();
+	s.console_dropped = console_dropped();
+	/* Tools built against an older struct get the part they know. */
 	size_t n = sizeof(s);
 	if (c->arg[1] < __builtin_offsetof(struct sv_stats, cpus))
 		return -SV_ERANGE;
 	if (c->arg[1] < n)
-		n = __builtin_offsetof(struct sv_stats, cpus);
+		n = (size_t)c->arg[1];
 	int rc = gm_copy_to(c->phys, &c->paging, c->arg[0], &s, n);
 	return rc ? rc : (int64_t)n;
 }

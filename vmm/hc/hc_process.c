@@ -88,6 +88,11 @@ static void log_service(int level, const char *text)
 	process_call(p, log_handler, MSG_BUF, level, &kb, 1);
 }
 
+uint64_t hc_audit_total(void)
+{
+	return audit_seq;
+}
+
 static int64_t audit_done(struct sv_audit_entry *a, int64_t result)
 {
 	char line[160];

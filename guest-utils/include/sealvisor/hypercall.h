@@ -137,6 +137,9 @@ struct sv_stats {
 	uint32_t cpus_running;    /* of those, CPUs that run the guest */
 	uint32_t cpus_held;       /* held in the VMM: failed, late or over -Dmax_cpus */
 	uint32_t reserved;
+	/* Since the isolation release (the VMM copies as much as the caller's buffer holds). */
+	uint64_t audit_total;     /* newprocess records ever made (the ring keeps the last 64) */
+	uint64_t console_dropped; /* bytes the console's transmit ring had no room for (the log has them) */
 };
 
 /* CPU states in sv_cpu_stats.state. */

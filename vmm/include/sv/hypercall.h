@@ -32,6 +32,8 @@ int64_t hc_dispatch(struct sv_vcpu *v, const struct sv_vcpu_ops *ops);
 
 /* The process family's state: the guest's descriptor table, the audit ring. */
 void hc_process_init(void);
+/* newprocess audit records made since boot (the ring keeps the last 64). */
+uint64_t hc_audit_total(void);
 /*
  * The VMM's own log service, started at boot: the VMM keeps this process
  * (not its name) and sends its audit lines only there, and the guest
