@@ -14,6 +14,8 @@
  *                   emulator (emms, xrstor of its own bytes), then SSE
  *                   (xorps): it faults, or runs on a state of its own;
  *                   never on the guest's
+ *   MSG_INT -6..-10 the same with xsave, fxsave, movd to %xmm0, AVX
+ *                   (vpxor on %ymm0) and x87 (fninit, fld1) alone
  */
 static unsigned char xbuf[4096] __attribute__((aligned(64)));
 #include <sealvisor/proc.h>
@@ -56,6 +58,26 @@ static int handler(int msgcode, int value, struct msgbuf *buf, int bufcnt)
 		__asm__ volatile("xrstor %0" : : "m"(xbuf), "a"(3), "d"(0) : "memory");
 		__asm__ volatile(".byte 0x0f, 0x57, 0xc0" ::: "memory"); /* xorps %xmm0, %xmm0 */
 		return 5;
+	}
+	if (value == -6) {
+		__asm__ volatile("xsave %0" : "=m"(xbuf) : "a"(7), "d"(0) : "memory");
+		return 6;
+	}
+	if (value == -7) {
+		__asm__ volatile("fxsave %0" : "=m"(xbuf) : : "memory");
+		return 7;
+	}
+	if (value == -8) {
+		__asm__ volatile(".byte 0x66, 0x0f, 0x6e, 0xc0" : : "a"(0x12345678) : "memory"); /* movd %eax, %xmm0 */
+		return 8;
+	}
+	if (value == -9) {
+		__asm__ volatile(".byte 0xc5, 0xfd, 0xef, 0xc0" ::: "memory"); /* vpxor %ymm0, %ymm0, %ymm0 */
+		return 9;
+	}
+	if (value == -10) {
+		__asm__ volatile("fninit\n\tfld1" ::: "memory");
+		return 10;
 	}
 	if (value == -3) {
 		int dd = msgopen(me ? "cyc-0" : "cyc-1");

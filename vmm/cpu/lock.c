@@ -22,6 +22,21 @@ void rlock_take(struct rlock *r)
 	r->depth = 1;
 }
 
+bool rlock_try_take(struct rlock *r)
+{
+	int me = (int)cpu_index();
+
+	if (r->cpu == me) {
+		r->depth++;
+		return true;
+	}
+	if (!spin_trylock(&r->l))
+		return false;
+	r->cpu = me;
+	r->depth = 1;
+	return true;
+}
+
 void rlock_drop(struct rlock *r)
 {
 	if (--r->depth == 0) {

@@ -206,7 +206,9 @@ void console_pump(void)
 {
 	if (!txring_pending(&tx))
 		return; /* the common case on a VM exit: no lock taken */
-	rlock_take(&console_lock);
+	/* Another CPU printing drains it too: VM exits never queue up here. */
+	if (!rlock_try_take(&console_lock))
+		return;
 	pump(false);
 	rlock_drop(&console_lock);
 }

@@ -404,6 +404,9 @@ static int64_t hc_msgcall(struct hc_call *c)
 		return rc;
 	if (m.flags & ~(uint32_t)SV_MSGCALL_BUFS || m.status || m.result || m.reserved)
 		return -SV_EINVAL;
+	/* The outcome must be able to come back: never run a handler whose result would be lost. */
+	if ((rc = gm_copy_to(c->phys, &c->paging, c->arg[0], &m, sizeof(m))))
+		return rc;
 	int64_t r = send(c, m.desc, m.value, m.flags & SV_MSGCALL_BUFS, m.bufs, m.count, &by);
 	m.status = by ? 0 : (int32_t)r;
 	m.result = by ? (int32_t)r : 0;

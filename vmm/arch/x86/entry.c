@@ -177,14 +177,21 @@ static void load(struct entry_hdr *h, const struct uspace *u)
 		return;
 	}
 	uint64_t v = u->pml4;
+	/* Another space: the branch history it left must not steer this one. */
+	if (h->pcid_space != u->id)
+		entry_ibpb();
 	if (entry_features.pcid) {
-		struct sv_cpu *c = this_cpu();
 		v |= USER_PCID;
-		if (c->pcid_space == u->id)
-			v |= entry_noflush; /* its TLB entries are still its own */
-		c->pcid_space = u->id;
+		/*
+		 * No flush only when the CPU really has this space's entries:
+		 * pcid_space is what exit_to_ring3 last loaded, not what was
+		 * last chosen (a nested call may have run another space since).
+		 */
+		if (h->pcid_space == u->id)
+			v |= entry_noflush;
 	}
 	h->ucr3 = v;
+	h->ucr3_space = u->id;
 }
 
 uint64_t entry_set_user(const struct uspace *u)
@@ -223,6 +230,8 @@ void entry_ibpb(void)
 _Static_assert(__builtin_offsetof(struct entry_hdr, self) == ENTRY_SELF, "entry_hdr.self");
 _Static_assert(__builtin_offsetof(struct entry_hdr, kstack) == ENTRY_KSTACK, "entry_hdr.kstack");
 _Static_assert(__builtin_offsetof(struct entry_hdr, ucr3) == ENTRY_UCR3, "entry_hdr.ucr3");
+_Static_assert(__builtin_offsetof(struct entry_hdr, ucr3_space) == ENTRY_UCR3_SPACE, "entry_hdr.ucr3_space");
+_Static_assert(__builtin_offsetof(struct entry_hdr, pcid_space) == ENTRY_PCID_SPACE, "entry_hdr.pcid_space");
 _Static_assert(sizeof(struct entry_hdr) <= PAGE_SIZE, "entry header below the entry stack");
 _Static_assert(ENTRY_REGION_SIZE == CPU_STACK_SIZE, "this_cpu() masks entry stacks like VMM stacks");
 _Static_assert((uint64_t)CPU_SLOTS * ENTRY_REGION_SIZE <= (1ULL << 30), "window in one PDPT entry");

@@ -133,6 +133,10 @@ isr_return:
 	testq %rax, %rax
 	jz 1f
 	movq %rax, %cr3             /* this stack and code are mapped there too */
+	/* Back into exit_to_ring3, maybe past its VERW: clear what we left. */
+	testl $ENTRY_F_VERW, entry_flags(%rip)
+	jz 1f
+	verw entry_verw_sel(%rip)
 1:	testb $3, 144(%rsp)         /* CS, after the 15 registers, vector, error code, RIP */
 	jnz to_ring3
 	popq %r15
@@ -217,6 +221,8 @@ exit_to_ring3:
 	movq %rax, %cr3
 	movq entry_noflush(%rip), %rax
 	orq %rax, ENTRY_UCR3(%rbx)
+	movq ENTRY_UCR3_SPACE(%rbx), %rax
+	movq %rax, ENTRY_PCID_SPACE(%rbx)
 	popq %rbx
 2:	popq %rax
 	testl $ENTRY_F_VERW, entry_flags(%rip)

@@ -47,7 +47,6 @@ struct sv_cpu {
 	bool virtualize;          /* index < SV_MAX_CPUS: runs the guest */
 	struct sv_vcpu vcpu;
 	uint64_t stack_base;      /* VA of the main stack region */
-	uint64_t pcid_space;      /* the process space whose TLB entries the user PCID holds here */
 	/* Set by other CPUs (guest/apic.c), read by this one. */
 	volatile uint32_t mbox;   /* MBOX_* | SIPI vector */
 	volatile uint32_t kick;   /* an NMI of ours is on its way */

@@ -30,6 +30,15 @@ static inline void spin_lock(struct spinlock *l)
 		__asm__ volatile("pause" ::: "memory");
 }
 
+/* Takes the lock only if it is free now; true when taken. */
+static inline bool spin_trylock(struct spinlock *l)
+{
+	uint32_t t = __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE);
+
+	return __atomic_compare_exchange_n(&l->next, &t, t + 1, false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+
 static inline void spin_unlock(struct spinlock *l)
 {
 	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
@@ -46,6 +55,8 @@ struct rlock {
 
 void rlock_take(struct rlock *r);
 void rlock_drop(struct rlock *r);
+/* rlock_take unless another CPU holds it; true when taken. */
+bool rlock_try_take(struct rlock *r);
 /* Releases every level this CPU holds and returns how many it held. */
 unsigned int rlock_drop_all(struct rlock *r);
 /* Takes it again to the depth rlock_drop_all returned (0: nothing). */

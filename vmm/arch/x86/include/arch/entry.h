@@ -31,6 +31,8 @@
 #define ENTRY_SELF 0
 #define ENTRY_KSTACK 8
 #define ENTRY_UCR3 16
+#define ENTRY_UCR3_SPACE 24  /* the space ucr3 belongs to */
+#define ENTRY_PCID_SPACE 32  /* the space whose entries the process PCID holds (set on load) */
 #define ENTRY_STACK_TOP 0x4000 /* entry stack: [0x1000, 0x4000) */
 #define ENTRY_IST_STACK 0x4000 /* IST n (1..3) tops at region + (n + 1) * 0x4000 */
 
@@ -47,6 +49,9 @@ struct entry_hdr {
 	struct sv_cpu *self;  /* this_cpu()'s tag */
 	uint64_t kstack;      /* VMM stack a ring-3 trap's frame is copied to */
 	uint64_t ucr3;        /* CR3 of the process that runs in ring 3 */
+	uint64_t ucr3_space;  /* its uspace id */
+	uint64_t pcid_space;  /* the uspace id whose TLB entries the process PCID holds: set by
+				 exit_to_ring3 when it loads ucr3, so it is what the CPU has */
 	uint64_t reserved;
 	uint64_t gdt[8] __aligned(16);
 	uint8_t tss[104] __aligned(16);
