@@ -103,7 +103,8 @@ static void fail(const char *fmt, const char *a, const char *b)
  * Reads PATH whole; fails clearly on a missing, unreadable, non-regular or
  * larger-than-MAX file (TOO_BIG_OK: return only the first MAX + 1 bytes).
  */
-static unsigned char *read_file(const char *path, size_t max, int too_big_ok, size_t *len)
+/* See vmmsign_policy.h. */
+unsigned char *read_file(const char *path, size_t max, int too_big_ok, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;

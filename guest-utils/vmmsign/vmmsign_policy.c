@@ -32,35 +32,8 @@ static int hex32(const char *s, uint8_t out[32])
 	return 0;
 }
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!f) {
-		fprintf(stderr, "vmmsign: cannot read '%s': %s\n", path, strerror(errno));
-		return NULL;
-	}
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 65536;
-			if (cap > (1u << 30) || !(buf = realloc(buf, cap))) {
-				fprintf(stderr, "vmmsign: '%s' is too large\n", path);
-				fclose(f);
-				free(buf);
-				return NULL;
-			}
-		}
-		size_t r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (r == 0)
-			break;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
+/* Every file here is small; a VMM image is a few MiB. */
+#define MAX_INPUT (1u << 30)
 
 static int cmp32(const void *a, const void *b)
 {
@@ -112,9 +85,7 @@ int cmd_revlist(int argc, char **argv)
 		}
 		if (!strncmp(a, "binary=", 7)) {
 			size_t len;
-			uint8_t *b = slurp(a + 7, &len);
-			if (!b)
-				return 1;
+			uint8_t *b = read_file(a + 7, MAX_INPUT, 0, &len);
 			sv_sha256(b, len, digests[nd++]);
 			free(b);
 		} else if (!strncmp(a, "digest=", 7) && !hex32(a + 7, digests[nd])) {
@@ -178,12 +149,10 @@ static uint64_t rd(const uint8_t *p, int n)
 int cmd_image_digest(const char *path)
 {
 	size_t len;
-	uint8_t *b = slurp(path, &len);
+	uint8_t *b = read_file(path, MAX_INPUT, 0, &len);
 	uint8_t both[64], d[32];
 	int seen = 0;
 
-	if (!b)
-		return 1;
 	/* ELF64, x86-64: the VMM image (boot/vmm.ld). */
 	if (len < 64 || memcmp(b, "\177ELF\2\1", 6) || rd(b + 54, 2) != 56 ||
 	    rd(b + 32, 8) + rd(b + 56, 2) * 56 > len) {

@@ -7,6 +7,14 @@
 #ifndef SV_VMMSIGN_POLICY_H
 #define SV_VMMSIGN_POLICY_H
 
+#include <stddef.h>
+
+/*
+ * vmmsign.c's file reader: PATH whole, at most MAX bytes (TOO_BIG_OK: the
+ * first MAX + 1); exits with a one-line message on any failure.
+ */
+unsigned char *read_file(const char *path, size_t max, int too_big_ok, size_t *len);
+
 /* revlist OUT VERSION [binary=PATH | digest=HEX | keyid=HEX ...] */
 int cmd_revlist(int argc, char **argv);
 /* image-digest SEALVISOR_ELF: the digest the VMM's first event holds. */
