@@ -123,6 +123,7 @@ struct sv_ps_entry2 {
 	int32_t key;         /* index of the trusted key that verified it, -1: built-in */
 	uint8_t key_id[32];  /* that key's id; zero for built-ins */
 };
+_Static_assert(sizeof(struct sv_ps_entry2) == 168, "ps2 ABI");
 
 /* Kinds of audit2 records. */
 #define SV_AUDIT_LOAD 0    /* a newprocess attempt */
@@ -139,6 +140,7 @@ struct sv_audit_entry2 {
 	char product[32];     /* the binary's product ("" when not read that far) */
 	uint64_t list_version; /* revlist: the list's version (0 if not parsed) */
 };
+_Static_assert(sizeof(struct sv_audit_entry2) == 200, "audit2 ABI");
 
 /*
  * The measurement register and its log (docs/signatures.md, "Measurement
@@ -169,6 +171,7 @@ struct sv_measure_info {
 	uint32_t event_size; /* sizeof(struct sv_measure_event) */
 	uint32_t reserved;
 };
+_Static_assert(sizeof(struct sv_measure_info) == 48, "measure ABI");
 
 #define SV_STATS_EXIT_REASONS 16
 
