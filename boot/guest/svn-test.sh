@@ -97,8 +97,8 @@ fi
 nl=$(grep -c "^#   load product=svtest-" /tmp/measure.log)
 nr=$(grep -c "^#   revlist version=2 " /tmp/measure.log)
 [ "$nl" = 5 ] && [ "$nr" = 1 ] && pass svn-measure-events || failed svn-measure-events "loads $nl, lists $nr"
-# A log edited after the fact does not replay: event 3 (sv-rb2's load)
-# claims another SVN.
+# A log edited after the fact does not replay: event 3 (the second load
+# since boot, from proc-test.sh) claims another SVN.
 awk '/^event 3 / { $5 = substr($5, 1, 128) (substr($5, 129, 1) == "0" ? "1" : "0") substr($5, 130) } { print }' \
     /tmp/measure.log > /tmp/edited.log
 r=$(svreplay /tmp/edited.log)
