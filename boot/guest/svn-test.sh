@@ -57,6 +57,10 @@ ps_has rv-one || failed svn-load-rv "rv-one not listed"
 # A list whose entries are out of order is refused, though signed.
 r=$(vmmctl revoke rl-unsorted rl-unsorted.sig 2>&1)
 case "$r" in *"(-66)") pass svn-revoke-unsorted ;; *) failed svn-revoke-unsorted "$r" ;; esac
+# Longer than any list may be: refused before its signature is looked at.
+head -c 16409 /dev/zero > /tmp/big.rl
+r=$(vmmctl revoke /tmp/big.rl rl2.sig 2>&1)
+case "$r" in *"more entries than the VMM keeps (-67)") pass svn-revoke-oversized ;; *) failed svn-revoke-oversized "$r" ;; esac
 r=$(vmmctl revoke rl2 rl2.sig 2>&1)
 case "$r" in
     *"1 process(es) killed") ps_has rv-one && failed svn-revoke-kills "rv-one still runs" || pass svn-revoke-kills ;;
