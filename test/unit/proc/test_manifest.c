@@ -132,6 +132,17 @@ static void one_segment(struct img *m, size_t len)
 	m->note_align[0] = 4;
 }
 
+/* Two PT_NOTE segments: len0 bytes at NOTE_AT, len1 at NOTE_AT + 0x100. */
+static void two_segments(struct img *m, size_t len0, size_t len1)
+{
+	m->nnotes = 2;
+	m->note_off[0] = NOTE_AT;
+	m->note_len[0] = len0;
+	m->note_off[1] = NOTE_AT + 0x100;
+	m->note_len[1] = len1;
+	m->note_align[0] = m->note_align[1] = 4;
+}
+
 static int validate(struct img *m, struct elf_plan *plan)
 {
 	static const struct elf_plan zero;
@@ -202,13 +213,7 @@ static void test_good(void)
 		/* A manifest in one PT_NOTE and a foreign note in another. */
 		start(&m, cls);
 		n = note(m.b + NOTE_AT, "Sealvisor", 10, 1, d, desc(d, 1, 5, "prod", "nm"));
-		size_t n2 = note(m.b + NOTE_AT + 0x100, "GNU", 4, 3, (const uint8_t *)"abcd", 4);
-		m.nnotes = 2;
-		m.note_off[0] = NOTE_AT;
-		m.note_len[0] = n;
-		m.note_off[1] = NOTE_AT + 0x100;
-		m.note_len[1] = n2;
-		m.note_align[0] = m.note_align[1] = 4;
+		two_segments(&m, n, note(m.b + NOTE_AT + 0x100, "GNU", 4, 3, (const uint8_t *)"abcd", 4));
 		CHECK_EQ(validate(&m, &plan), 0);
 		CHECK_EQ(plan.manifest.svn, 5);
 	}
@@ -293,11 +298,7 @@ static void test_bad(void)
 		start(&m, cls);
 		n = note(m.b + NOTE_AT, "Sealvisor", 10, 1, d, desc(d, 1, 1, "p", "n"));
 		note(m.b + NOTE_AT + 0x100, "Sealvisor", 10, 1, d, desc(d, 1, 9, "p", "n"));
-		m.nnotes = 2;
-		m.note_off[0] = NOTE_AT;
-		m.note_off[1] = NOTE_AT + 0x100;
-		m.note_len[0] = m.note_len[1] = n;
-		m.note_align[0] = m.note_align[1] = 4;
+		two_segments(&m, n, n);
 		CHECK_EQ(validate(&m, &plan), -SV_EMF_SECOND);
 		m.note_off[1] = NOTE_AT;
 		CHECK_EQ(validate(&m, &plan), -SV_EMF_SECOND);
