@@ -156,7 +156,9 @@ load_refused refused-byte-changed hello-tampered hello.sig -12
 cp hello.sig bad.sig
 b=$(od -An -tu1 -j 100 -N 1 bad.sig | tr -d ' '); printf "\\$(printf %03o $((b ^ 1)))" | dd of=bad.sig bs=1 seek=100 conv=notrunc 2>/dev/null
 load_refused refused-sig-bit-flipped hello bad.sig -12
-load_refused refused-other-key hello t/hello.other.sig -12
+# -12, or -10 when the foreign signature is not below the trusted modulus
+# (boot/meson.build works out which with the VMM's verify code).
+load_refused refused-other-key hello t/hello.other.sig "$(cat t/hello.other.expect)"
 head -c 200 hello.sig > trunc.sig
 load_refused refused-truncated-signature hello trunc.sig -11
 load_refused refused-signed-not-elf t/notelf t/notelf.sig -22

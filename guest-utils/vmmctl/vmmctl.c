@@ -9,6 +9,9 @@
  *   vmmctl audit              prints every newprocess attempt still kept
  *   vmmctl cpus               the CPUs the VMM holds: state, SIPIs, VM exits
  *   vmmctl input DESC LINE... queues lines for the process's lineinput
+ *   vmmctl revoke LIST SIG    loads a signed revocation list (docs/signatures.md)
+ *   vmmctl measure            the measurement register and its event log, in the
+ *                             text form vmmsign replay / svreplay read back
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,11 +20,12 @@
 #include <string.h>
 
 #include "svcall.h"
+#include "svfile.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: vmmctl ps | send DESC VALUE | kill DESC | kill-id ID | close DESC | log | audit | cpus\n"
-		   "              | input DESC LINE...\n"
+		   "              | input DESC LINE... | revoke LIST SIG | measure\n"
 		   "  ps          list processes: descriptor, id, name, width, memory, state\n"
 		   "  send        send an integer message; prints the handler's result\n"
 		   "  kill        kill the process a descriptor reaches (kill-id: by process id)\n"
@@ -29,7 +33,9 @@ static void usage(FILE *f)
 		   "  log         print the hypervisor's log\n"
 		   "  audit       print every load attempt: time, SHA-256, key id, result\n"
 		   "  cpus        the CPUs under the hypervisor: APIC id, state, SIPIs, VM exits\n"
-		   "  input       queue each LINE (\"\" for an empty one) for the process's lineinput\n");
+		   "  input       queue each LINE (\"\" for an empty one) for the process's lineinput\n"
+		   "  revoke      load a revocation list and its signature; revoked processes are killed\n"
+		   "  measure     print the measurement register and event log (for vmmsign replay)\n");
 }
 
 static int number(const char *s, long *out)
@@ -59,60 +65,171 @@ static void hex(const uint8_t *p, int n)
 
 static int ps(void)
 {
-	static struct sv_ps_entry e[1024];
+	static struct sv_ps_entry2 e[1024];
 	/* The VMM does not page memory in: touch the buffer first. */
 	memset(e, 0, sizeof(e));
-	int64_t n = sv_call(SV_HC_PS, (uint64_t)(uintptr_t)e, 1024, 0, 0);
+	int64_t n = sv_call(SV_HC_PS2, (uint64_t)(uintptr_t)e, 1024, 0, 0);
 
 	if (n < 0)
 		return fail("ps", n);
-	printf("%-6s %-10s %-12s %-5s %-8s %-8s %s\n", "DESC", "ID", "NAME", "BITS", "MEMORY", "STATE",
-	       "SHA-256 (first 8 bytes)");
+	printf("%-6s %-10s %-12s %-5s %-8s %-8s %-16s %-16s %-10s %s\n", "DESC", "ID", "NAME", "BITS",
+	       "MEMORY", "STATE", "SHA-256", "PRODUCT", "SVN", "KEY");
 	for (int64_t i = 0; i < n; i++) {
+		const struct sv_ps_entry *v = &e[i].v1;
 		char desc[16];
-		if (e[i].desc >= 0)
-			snprintf(desc, sizeof(desc), "%d", e[i].desc);
+		if (v->desc >= 0)
+			snprintf(desc, sizeof(desc), "%d", v->desc);
 		else
 			snprintf(desc, sizeof(desc), "-");
-		printf("%-6s %-10d %-12s %-5u %5" PRIu64 "KiB %-8s ", desc, e[i].id, e[i].name,
-		       e[i].elf_class, e[i].pages * 4, e[i].state == 2 ? "alive" : "loading");
-		static const uint8_t zero[32];
-		if (memcmp(e[i].sha256, zero, 32))
-			hex(e[i].sha256, 8);
-		else
-			printf("(built-in)");
+		printf("%-6s %-10d %-12s %-5u %5" PRIu64 "KiB %-8s ", desc, v->id, v->name,
+		       v->elf_class, v->pages * 4, v->state == 2 ? "alive" : "loading");
+		if (e[i].key >= 0) {
+			hex(v->sha256, 8);
+			printf(" %-16.31s %-10u ", e[i].product, e[i].svn);
+			hex(e[i].key_id, 4);
+		} else {
+			printf("%-16s %-16s %-10s %s", "(built-in)", "-", "-", "-");
+		}
 		printf("\n");
 	}
 	return 0;
 }
 
+static void hex_or_dash(const uint8_t *p, int n)
+{
+	static const uint8_t zero[32];
+
+	if (memcmp(p, zero, (size_t)n))
+		hex(p, n);
+	else
+		printf("-");
+}
+
 static int audit(void)
 {
-	static struct sv_audit_entry a[64];
-	memset(a, 0, sizeof(a));
-	int64_t n = sv_call(SV_HC_AUDIT, (uint64_t)(uintptr_t)a, 64, 0, 0);
+	static struct sv_audit_entry2 r[64];
+	memset(r, 0, sizeof(r));
+	int64_t n = sv_call(SV_HC_AUDIT2, (uint64_t)(uintptr_t)r, 64, 0, 0);
 
 	if (n < 0)
 		return fail("audit", n);
-	if (n > 0 && a[0].seq > 1)
-		printf("(%" PRIu64 " older records overwritten; the VMM keeps the last 64)\n", a[0].seq - 1);
+	if (n > 0 && r[0].v1.seq > 1)
+		printf("(%" PRIu64 " older records overwritten; the VMM keeps the last 64)\n", r[0].v1.seq - 1);
 	for (int64_t i = 0; i < n; i++) {
-		static const uint8_t zero[32];
-		printf("#%" PRIu64 " t=%" PRIu64 ".%06" PRIu64 "s size=%" PRIu64 " sha256=", a[i].seq,
-		       a[i].time_us / 1000000, a[i].time_us % 1000000, a[i].size);
-		if (memcmp(a[i].sha256, zero, 32))
-			hex(a[i].sha256, 32);
-		else
-			printf("-");
+		const struct sv_audit_entry *a = &r[i].v1;
+		static const char *const kinds[] = { "load", "revoke", "kill" };
+		printf("#%" PRIu64 " t=%" PRIu64 ".%06" PRIu64 "s %s size=%" PRIu64 " sha256=", a->seq,
+		       a->time_us / 1000000, a->time_us % 1000000, r[i].kind < 3 ? kinds[r[i].kind] : "?",
+		       a->size);
+		hex_or_dash(a->sha256, 32);
 		printf(" key=");
-		if (memcmp(a[i].key_id, zero, 32))
-			hex(a[i].key_id, 8);
+		hex_or_dash(a->key_id, 8);
+		if (r[i].kind == SV_AUDIT_REVLIST)
+			printf(" version=%" PRIu64, r[i].list_version);
 		else
-			printf("-");
-		if (a[i].result >= 0)
-			printf(" result=loaded desc %d\n", a[i].result);
+			printf(" product=%.31s svn=%u min=%u id=%d", r[i].product[0] ? r[i].product : "-",
+			       r[i].svn, r[i].min_svn, r[i].proc_id);
+		if (r[i].kind == SV_AUDIT_KILL)
+			printf(" result=killed: %s (%d)\n", sv_error_message(a->result), a->result);
+		else if (a->result >= 0 && r[i].kind == SV_AUDIT_LOAD)
+			printf(" result=loaded desc %d\n", a->result);
+		else if (a->result >= 0)
+			printf(" result=in force\n");
 		else
-			printf(" result=refused: %s (%d)\n", sv_error_message(a[i].result), a[i].result);
+			printf(" result=refused: %s (%d)\n", sv_error_message(a->result), a->result);
+	}
+	return 0;
+}
+
+/* Revocation: the list and its signature, as vmmload hands a binary over. */
+static int revoke(const char *list_path, const char *sig_path)
+{
+	size_t len, siglen;
+	void *list = sv_read_locked("vmmctl", list_path, &len);
+	void *sig = list ? sv_read_locked("vmmctl", sig_path, &siglen) : NULL;
+
+	if (!sig)
+		return 1;
+	int64_t r = sv_call(SV_HC_REVOKE, (uint64_t)(uintptr_t)list, len, (uint64_t)(uintptr_t)sig,
+			    siglen);
+	if (r < 0)
+		return fail("revoke", r);
+	printf("revocation list in force; %" PRId64 " process(es) killed\n", r);
+	return 0;
+}
+
+static void measure_decode(const struct sv_measure_event *e)
+{
+	const uint8_t *d = e->data;
+
+	printf("#   ");
+	switch (e->type) {
+	case SV_MEV_VMM_IMAGE:
+		printf("vmm-image sha256=");
+		hex(d, 32);
+		break;
+	case SV_MEV_TRUSTED_KEYS:
+		printf("trusted-keys count=%u sha256=", d[0] | d[1] << 8 | d[2] << 16 | (uint32_t)d[3] << 24);
+		hex(d + 8, 32);
+		break;
+	case SV_MEV_LOAD:
+		printf("load product=%.32s svn=%u binary=", (const char *)d + 72,
+		       d[64] | d[65] << 8 | d[66] << 16 | (uint32_t)d[67] << 24);
+		hex(d, 32);
+		printf(" key=");
+		hex(d + 32, 8);
+		break;
+	case SV_MEV_REVLIST: {
+		uint64_t v = 0;
+		for (int i = 7; i >= 0; i--)
+			v = v << 8 | d[64 + i];
+		printf("revlist version=%" PRIu64 " list=", v);
+		hex(d, 32);
+		printf(" key=");
+		hex(d + 32, 8);
+		break;
+	}
+	default:
+		printf("type %u", e->type);
+	}
+	printf("\n");
+}
+
+/*
+ * The register and every event, in the form the replay tools read:
+ *   register HEX / count N / event I TYPE DIGEST DATA, '#' lines decoded.
+ */
+static int measure(void)
+{
+	static struct sv_measure_event ev[64];
+	struct sv_measure_info info;
+	uint32_t done = 0;
+
+	memset(ev, 0, sizeof(ev));
+	memset(&info, 0, sizeof(info));
+	int64_t n = sv_call(SV_HC_MEASURE, (uint64_t)(uintptr_t)&info, (uint64_t)(uintptr_t)ev, 64, 0);
+	if (n < 0)
+		return fail("measure", n);
+	/* Events are only ever appended: the first call's register covers count events. */
+	uint32_t count = info.count;
+	printf("# Sealvisor measurement log (%u of %u events)\nregister ", count, info.capacity);
+	hex(info.reg, 32);
+	printf("\ncount %u\n", count);
+	while (done < count) {
+		for (int64_t i = 0; i < n && done < count; i++, done++) {
+			printf("event %u %u ", done, ev[i].type);
+			hex(ev[i].digest, 32);
+			printf(" ");
+			hex(ev[i].data, (int)(ev[i].data_len <= SV_MEASURE_DATA_MAX ? ev[i].data_len : 0));
+			printf("\n");
+			measure_decode(&ev[i]);
+		}
+		if (done == count)
+			break;
+		struct sv_measure_info again;
+		n = sv_call(SV_HC_MEASURE, (uint64_t)(uintptr_t)&again, (uint64_t)(uintptr_t)ev, 64, done);
+		if (n <= 0)
+			return fail("measure", n < 0 ? n : -SV_ERANGE);
 	}
 	return 0;
 }
@@ -193,6 +310,10 @@ int main(int argc, char **argv)
 		return log_dump();
 	if (!strcmp(argv[1], "cpus") && argc == 2)
 		return cpus();
+	if (!strcmp(argv[1], "revoke") && argc == 4)
+		return revoke(argv[2], argv[3]);
+	if (!strcmp(argv[1], "measure") && argc == 2)
+		return measure();
 	if (!strcmp(argv[1], "send") && argc == 4) {
 		if (number(argv[2], &a) || number(argv[3], &b))
 			return 2;

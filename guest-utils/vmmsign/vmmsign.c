@@ -40,6 +40,8 @@
 #include "sv_config.h"
 #include "sv_keyparse.h"
 #include "sv_verify.h"
+#include "replay.h"
+#include "vmmsign_policy.h"
 
 /* Largest binary vmmsign handles; far above what the VMM accepts. */
 #define MAX_BINARY (1024u * 1024 * 1024)
@@ -50,6 +52,8 @@ static const char usage_text[] =
 	"usage: vmmsign BINARY PRIVATE_KEY SIGNATURE\n"
 	"       vmmsign verify BINARY PUBLIC_KEY SIGNATURE\n"
 	"       vmmsign keyid KEY\n"
+	"       vmmsign revlist OUT VERSION [binary=PATH | digest=HEX | keyid=HEX ...]\n"
+	"       vmmsign replay LOG | image-digest SEALVISOR_ELF | keyset KEYID...\n"
 	"       vmmsign --help | --version\n";
 
 static const char help_text[] =
@@ -67,6 +71,13 @@ static const char help_text[] =
 	"  vmmsign keyid KEY\n"
 	"      Print the key id the hypervisor reports for KEY (SHA-256 of its DER\n"
 	"      SubjectPublicKeyInfo) and its size.\n"
+	"  vmmsign revlist OUT VERSION [binary=PATH | digest=HEX | keyid=HEX ...]\n"
+	"      Write a revocation list (sign it like a binary; vmmctl revoke loads it).\n"
+	"  vmmsign replay LOG\n"
+	"      Recompute the measurement register from `vmmctl measure > LOG`:\n"
+	"      prints match (exit 0) or MISMATCH (exit 1).\n"
+	"  vmmsign image-digest SEALVISOR_ELF / keyset KEYID...\n"
+	"      What the log's first two events must hold for that image and keys.\n"
 	"\n"
 	"Keys: PEM files with BEGIN PUBLIC KEY, RSA PUBLIC KEY, RSA PRIVATE KEY or\n"
 	"PRIVATE KEY, 512 to 4096 bits.  Use a leading ./ to sign a file named\n"
@@ -92,7 +103,8 @@ static void fail(const char *fmt, const char *a, const char *b)
  * Reads PATH whole; fails clearly on a missing, unreadable, non-regular or
  * larger-than-MAX file (TOO_BIG_OK: return only the first MAX + 1 bytes).
  */
-static unsigned char *read_file(const char *path, size_t max, int too_big_ok, size_t *len)
+/* See vmmsign_policy.h. */
+unsigned char *read_file(const char *path, size_t max, int too_big_ok, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -462,6 +474,20 @@ int main(int argc, char **argv)
 			usage_error("keyid needs KEY");
 		return cmd_keyid(argv[2]);
 	}
+	if (argc >= 2 && strcmp(argv[1], "revlist") == 0)
+		return cmd_revlist(argc - 2, argv + 2);
+	if (argc >= 2 && strcmp(argv[1], "replay") == 0) {
+		if (argc != 3)
+			usage_error("replay needs LOG");
+		return sv_replay_file("vmmsign", argv[2], stdout);
+	}
+	if (argc >= 2 && strcmp(argv[1], "image-digest") == 0) {
+		if (argc != 3)
+			usage_error("image-digest needs SEALVISOR_ELF");
+		return cmd_image_digest(argv[2]);
+	}
+	if (argc >= 2 && strcmp(argv[1], "keyset") == 0)
+		return cmd_keyset(argc - 2, argv + 2);
 	if (argc >= 2 && strcmp(argv[1], "--") == 0)
 		first = 2;
 	else if (argc >= 2 && argv[1][0] == '-' && argv[1][1] != 0)

@@ -18,6 +18,8 @@
 #include <sv/proc_timer.h>
 #include <sv/process.h>
 
+#include <policy/policy.h>
+#include <proc/elf.h>
 #include <sv_config.h>
 #include <sv_verify.h>
 
@@ -36,7 +38,7 @@ static int arg_int(uint64_t v)
 {
 	return v <= (uint64_t)INT32_MAX ? (int)v : -1;
 }
-static struct sv_audit_entry audit[AUDIT_RING];
+static struct sv_audit_entry2 audit[AUDIT_RING];
 static uint64_t audit_seq;
 static uint64_t boot_tsc;
 /* msgsendbuf's copies, one per CPU: vmm_lock is dropped while the handler runs. */
@@ -46,6 +48,7 @@ void hc_process_init(void)
 {
 	desctab_init(&guest_descs);
 	boot_tsc = rdtsc();
+	policy_init();
 }
 
 static uint64_t us_since_boot(void)
@@ -93,9 +96,10 @@ uint64_t hc_audit_total(void)
 	return audit_seq;
 }
 
-static int64_t audit_done(struct sv_audit_entry *a, int64_t result)
+int64_t hc_audit_record(struct sv_audit_entry2 *r, int64_t result)
 {
-	char line[160];
+	struct sv_audit_entry *a = &r->v1;
+	char line[200];
 
 	a->result = (int32_t)result;
 	/*
@@ -104,15 +108,76 @@ static int64_t audit_done(struct sv_audit_entry *a, int64_t result)
 	 * a reader must never find a slot whose record has another number.
 	 */
 	a->seq = ++audit_seq;
-	audit[(a->seq - 1) % AUDIT_RING] = *a;
-	sv_snprintf(line, sizeof(line), "audit #%lu: newprocess of %lu bytes (sha256 %02x%02x%02x%02x...): %s (%ld)",
-		    (unsigned long)a->seq, (unsigned long)a->size, a->sha256[0], a->sha256[1],
-		    a->sha256[2], a->sha256[3], result >= 0 ? "loaded" : sv_strerror((int)result),
-		    (long)result);
+	if (!a->time_us)
+		a->time_us = us_since_boot();
+	audit[(a->seq - 1) % AUDIT_RING] = *r;
+	if (r->kind == SV_AUDIT_REVLIST)
+		sv_snprintf(line, sizeof(line), "audit #%lu: revocation list of %lu bytes (sha256 %02x%02x%02x%02x..., version %lu): %s (%ld)",
+			    (unsigned long)a->seq, (unsigned long)a->size, a->sha256[0], a->sha256[1],
+			    a->sha256[2], a->sha256[3], (unsigned long)r->list_version,
+			    result >= 0 ? "in force" : sv_strerror((int)result), (long)result);
+	else if (r->kind == SV_AUDIT_KILL)
+		sv_snprintf(line, sizeof(line), "audit #%lu: killed process id %d (sha256 %02x%02x%02x%02x..., product %s SVN %u): %s (%ld)",
+			    (unsigned long)a->seq, r->proc_id, a->sha256[0], a->sha256[1], a->sha256[2],
+			    a->sha256[3], r->product, r->svn, sv_strerror((int)result), (long)result);
+	else
+		sv_snprintf(line, sizeof(line), "audit #%lu: newprocess of %lu bytes (sha256 %02x%02x%02x%02x..., product %s SVN %u, minimum %u): %s (%ld)",
+			    (unsigned long)a->seq, (unsigned long)a->size, a->sha256[0], a->sha256[1],
+			    a->sha256[2], a->sha256[3], r->product[0] ? r->product : "?", r->svn,
+			    r->min_svn, result >= 0 ? "loaded" : sv_strerror((int)result), (long)result);
 	log_service(result >= 0 ? 0 : 1, line);
 	return result;
 }
 
+/* The record of a kill by policy: who the process was. */
+static void kill_record(struct sv_audit_entry2 *r, const struct proc *p)
+{
+	const struct elf_manifest *m = process_manifest(p);
+	int key = process_key(p);
+
+	memset(r, 0, sizeof(*r));
+	r->kind = SV_AUDIT_KILL;
+	r->proc_id = proc_id(p);
+	memcpy(r->v1.sha256, process_sha256(p), 32);
+	if (key >= 0 && sv_trusted_key_id((unsigned int)key))
+		memcpy(r->v1.key_id, sv_trusted_key_id((unsigned int)key), 32);
+	memcpy(r->product, m->product, sizeof(r->product));
+	r->svn = m->svn;
+}
+
+int hc_kill_matching(bool (*match)(const struct proc *p, const void *ctx), const void *ctx,
+		     int why, const char *text)
+{
+	int killed = 0;
+
+	for (unsigned int i = 0; i < SV_MAX_PROCESSES; i++) {
+		struct proc *p = &proc_table.slot[i];
+		struct sv_audit_entry2 r;
+
+		if (p->state == PROC_FREE || !p->arch || proc_id(p) == log_id || !match(p, ctx))
+			continue;
+		kill_record(&r, p);
+		if (process_kill(p, text) == 0) {
+			hc_audit_record(&r, -why);
+			killed++;
+		}
+	}
+	return killed;
+}
+
+/* Older instances of a product: a higher SVN of it has just loaded. */
+struct older {
+	const char *product;
+	uint32_t svn;
+};
+
+static bool is_older(const struct proc *p, const void *ctx)
+{
+	const struct older *o = ctx;
+	const struct elf_manifest *m = process_manifest(p);
+
+	return m->present && m->svn < o->svn && !strcmp(m->product, o->product);
+}
 
 struct load_extra {
 	uint64_t input, input_size, name;
@@ -121,22 +186,26 @@ struct load_extra {
 static int64_t newprocess(struct hc_call *c, uint64_t bin, uint64_t size, uint64_t sig,
 			  uint64_t sigsize, const struct load_extra *x)
 {
-	struct sv_audit_entry a;
+	struct sv_audit_entry2 rec;
+	struct sv_audit_entry *a = &rec.v1;
+	struct elf_plan plan;
 	uint8_t sigbuf[SV_MAX_SIG_SIZE];
 	char given[PROC_NAME_MAX] = "";
 	uint64_t input_pa = 0;
 	int key = -1, rc;
 
-	memset(&a, 0, sizeof(a));
-	a.time_us = us_since_boot();
-	a.size = size;
-	a.tsc_hz = proc_timer_tsc_hz();
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = SV_AUDIT_LOAD;
+	rec.proc_id = -1;
+	a->time_us = us_since_boot();
+	a->size = size;
+	a->tsc_hz = proc_timer_tsc_hz();
 	if (size == 0 || sigsize == 0)
-		return audit_done(&a, -SV_EINVAL);
+		return hc_audit_record(&rec, -SV_EINVAL);
 	if (size > SV_MAX_BINARY_SIZE || sigsize > SV_MAX_SIG_SIZE)
-		return audit_done(&a, -SV_E2BIG);
+		return hc_audit_record(&rec, -SV_E2BIG);
 	if (x->input_size > PROC_INPUT_MAX)
-		return audit_done(&a, -SV_E2BIG);
+		return hc_audit_record(&rec, -SV_E2BIG);
 	/*
 	 * A PKCS#1 v1.5 signature is exactly as long as its key's modulus:
 	 * a length no trusted key has is refused before anything is copied
@@ -146,11 +215,11 @@ static int64_t newprocess(struct hc_call *c, uint64_t bin, uint64_t size, uint64
 	for (unsigned int k = 0; k < sv_trusted_key_count(); k++)
 		sig_len_ok |= (sv_trusted_key_bits(k) + 7) / 8 == sigsize;
 	if (!sig_len_ok)
-		return audit_done(&a, -SV_ESIG_NOKEY);
+		return hc_audit_record(&rec, -SV_ESIG_NOKEY);
 	if (x->name) {
 		rc = gm_read_string(c->phys, &c->paging, x->name, given, sizeof(given));
 		if (rc < 0 || (rc = proc_name_check(given, sizeof(given))))
-			return audit_done(&a, rc == -SV_E2BIG ? -SV_EINVAL : rc);
+			return hc_audit_record(&rec, rc == -SV_E2BIG ? -SV_EINVAL : rc);
 	}
 
 	/*
@@ -170,13 +239,13 @@ static int64_t newprocess(struct hc_call *c, uint64_t bin, uint64_t size, uint64
 	uint64_t copy_pa = free > npages + 1024 ? palloc_pages_raw(npages, 1) : 0;
 	if (!copy_pa) {
 		rlock_retake(&vmm_lock, held);
-		return audit_done(&a, -SV_ENOMEM);
+		return hc_audit_record(&rec, -SV_ENOMEM);
 	}
 	uint8_t *copy = phys_to_virt(copy_pa);
 	if (x->input_size && !(input_pa = palloc_pages_raw(1, 1))) {
 		pfree_pages(copy_pa, npages);
 		rlock_retake(&vmm_lock, held);
-		return audit_done(&a, -SV_ENOMEM);
+		return hc_audit_record(&rec, -SV_ENOMEM);
 	}
 	if ((rc = gm_copy_from(c->phys, &c->paging, copy, bin, size)) ||
 	    (rc = gm_copy_from(c->phys, &c->paging, sigbuf, sig, sigsize)) ||
@@ -186,27 +255,48 @@ static int64_t newprocess(struct hc_call *c, uint64_t bin, uint64_t size, uint64
 		if (input_pa)
 			pfree_pages(input_pa, 1);
 		rlock_retake(&vmm_lock, held);
-		return audit_done(&a, rc);
+		return hc_audit_record(&rec, rc);
 	}
 	uint64_t t1 = rdtsc();
 	/* 2. Hash (for the audit log and the process's identity), 3. signature. */
-	sv_sha256(copy, size, a.sha256);
+	sv_sha256(copy, size, a->sha256);
 	uint64_t t2 = rdtsc();
-	rc = sv_verify_digest(a.sha256, sigbuf, sigsize, &key);
+	rc = sv_verify_digest(a->sha256, sigbuf, sigsize, &key);
 	uint64_t t3 = rdtsc();
 	rlock_retake(&vmm_lock, held);
-	a.cycles[0] = t1 - t0;
-	a.cycles[1] = t2 - t1;
-	a.cycles[2] = t3 - t2;
+	a->cycles[0] = t1 - t0;
+	a->cycles[1] = t2 - t1;
+	a->cycles[2] = t3 - t2;
 	if (rc) {
 		pfree_pages(copy_pa, npages);
 		if (input_pa)
 			pfree_pages(input_pa, 1);
 		sv_printf("newprocess: refused %lu-byte binary: %s\n", (unsigned long)size, sv_strerror(rc));
-		return audit_done(&a, rc);
+		return hc_audit_record(&rec, rc);
 	}
 	if (key >= 0 && sv_trusted_key_id((unsigned int)key))
-		memcpy(a.key_id, sv_trusted_key_id((unsigned int)key), 32);
+		memcpy(a->key_id, sv_trusted_key_id((unsigned int)key), 32);
+
+	/*
+	 * The policy (issue 15): its manifest says which product and SVN it
+	 * is, and the list in force and the SVN table say whether that may
+	 * load.  A binary the ELF rules refuse gets its code from them.
+	 */
+	if ((rc = elf_validate(copy, size, &plan))) {
+		pfree_pages(copy_pa, npages);
+		if (input_pa)
+			pfree_pages(input_pa, 1);
+		sv_printf("newprocess: signed binary refused by the loader: %s\n", sv_strerror(rc));
+		return hc_audit_record(&rec, rc);
+	}
+	memcpy(rec.product, plan.manifest.product, sizeof(rec.product));
+	rec.svn = plan.manifest.svn;
+	if ((rc = policy_check_load(a->sha256, key, &plan.manifest, &rec.min_svn))) {
+		pfree_pages(copy_pa, npages);
+		if (input_pa)
+			pfree_pages(input_pa, 1);
+		return hc_audit_record(&rec, rc);
+	}
 
 	/*
 	 * A name reaches one program: not a built-in's, not one already kept
@@ -218,31 +308,36 @@ static int64_t newprocess(struct hc_call *c, uint64_t bin, uint64_t size, uint64
 		if (input_pa)
 			pfree_pages(input_pa, 1);
 		sv_printf("newprocess: the name '%s' is taken\n", given);
-		return audit_done(&a, -SV_EEXIST);
+		return hc_audit_record(&rec, -SV_EEXIST);
 	}
 
 	/* 4. ELF rules and mapping, from the same copy. */
 	char name[PROC_NAME_MAX];
 	if (given[0])
 		memcpy(name, given, sizeof(name));
+	else if (plan.manifest.name[0])
+		memcpy(name, plan.manifest.name, sizeof(name));
 	else
-		sv_snprintf(name, sizeof(name), "p-%02x%02x%02x%02x", a.sha256[0], a.sha256[1],
-			    a.sha256[2], a.sha256[3]);
-	int id = process_create(copy, size, name, a.sha256);
+		sv_snprintf(name, sizeof(name), "p-%02x%02x%02x%02x", a->sha256[0], a->sha256[1],
+			    a->sha256[2], a->sha256[3]);
+	int id = process_create(copy, size, name, a->sha256);
 	uint64_t t4 = rdtsc();
 	struct proc *p = id >= 0 ? proc_get(&proc_table, id) : NULL;
+	if (p)
+		process_set_key(p, key);
+	rec.proc_id = id >= 0 ? id : -1;
 	/*
 	 * A named program keeps its verified copy, so that processes can
 	 * start fresh instances of it by name; others give it back now.
 	 */
 	if (!p || !given[0] || process_keep_image(p, copy_pa, npages, size))
 		pfree_pages(copy_pa, npages);
-	a.cycles[3] = t4 - t3;
+	a->cycles[3] = t4 - t3;
 	if (id < 0) {
 		if (input_pa)
 			pfree_pages(input_pa, 1);
 		sv_printf("newprocess: signed binary refused by the loader: %s\n", sv_strerror(id));
-		return audit_done(&a, id);
+		return hc_audit_record(&rec, id);
 	}
 	/* Its input is queued before _start can ask for it. */
 	if (input_pa) {
@@ -250,7 +345,7 @@ static int64_t newprocess(struct hc_call *c, uint64_t bin, uint64_t size, uint64
 		pfree_pages(input_pa, 1);
 		if (rc < 0) {
 			process_kill(p, "its input could not be queued");
-			return audit_done(&a, rc);
+			return hc_audit_record(&rec, rc);
 		}
 	}
 
@@ -260,21 +355,35 @@ static int64_t newprocess(struct hc_call *c, uint64_t bin, uint64_t size, uint64
 	 * a handler may return any int, error codes included.
 	 */
 	int64_t r = process_call(p, 0, MSG_INT, 0, NULL, 0);
-	a.cycles[4] = rdtsc() - t4;
+	a->cycles[4] = rdtsc() - t4;
 	if (!process_alive(p, id)) {
 		int why = r == -SV_ETIMEOUT || r == -SV_EDEAD ? (int)r : -SV_EFAULTED;
 		sv_printf("newprocess: %s died in its first run: %s\n", name, sv_strerror(why));
-		return audit_done(&a, why);
+		return hc_audit_record(&rec, why);
+	}
+	/* Loaded: measured, its SVN recorded; older instances may go now. */
+	rc = policy_loaded(a->sha256, key, &plan.manifest);
+	if (rc < 0) {
+		process_kill(p, "the policy tables filled while it started");
+		return hc_audit_record(&rec, rc);
 	}
 	desc_sweep(&proc_table, &guest_descs);
 	int desc = desc_open(&guest_descs, p, 0);
 	if (desc < 0) {
 		process_kill(p, "the guest's descriptor table is full");
-		return audit_done(&a, desc);
+		return hc_audit_record(&rec, desc);
 	}
-	sv_printf("newprocess: %s (%lu bytes, key %d) is descriptor %d\n", name, (unsigned long)size,
-		  key, desc);
-	return audit_done(&a, desc);
+	if (rc == 1) {
+		struct older o = { plan.manifest.product, plan.manifest.svn };
+		int n = hc_kill_matching(is_older, &o, SV_ESVN_ROLLBACK,
+					 "a higher security version of its product loaded");
+		if (n)
+			sv_printf("newprocess: %s SVN %u: %d older instance(s) killed\n",
+				  plan.manifest.product, plan.manifest.svn, n);
+	}
+	sv_printf("newprocess: %s (%lu bytes, key %d, product %s SVN %u) is descriptor %d\n", name,
+		  (unsigned long)size, key, plan.manifest.product, plan.manifest.svn, desc);
+	return hc_audit_record(&rec, desc);
 }
 
 static int64_t hc_newprocess(struct hc_call *c)
@@ -449,7 +558,11 @@ static int64_t hc_kill(struct hc_call *c)
 }
 HYPERCALL(kill, SV_HC_KILL, hc_kill);
 
-static int64_t hc_ps(struct hc_call *c)
+/*
+ * ps and ps2: one record per process, the first `stride` bytes of an
+ * sv_ps_entry2 each (ps: the sv_ps_entry part, as before issue 15).
+ */
+static int64_t ps_list(struct hc_call *c, uint64_t stride)
 {
 	uint64_t max = c->arg[1], n = 0;
 
@@ -459,25 +572,47 @@ static int64_t hc_ps(struct hc_call *c)
 			continue;
 		if (n == max)
 			return -SV_ERANGE;
-		struct sv_ps_entry e;
+		struct sv_ps_entry2 e;
 		memset(&e, 0, sizeof(e));
-		e.desc = desc_find(&guest_descs, p, 0);
-		e.id = proc_id(p);
-		memcpy(e.name, p->name, sizeof(e.name));
-		e.name[sizeof(e.name) - 1] = '\0';
-		e.elf_class = p->elf_class;
-		e.state = p->state == PROC_ALIVE ? 2 : 1;
-		e.pages = process_pages(p);
-		e.cycles = process_cycles(p);
-		memcpy(e.sha256, process_sha256(p), 32);
-		int rc = gm_copy_to(c->phys, &c->paging, c->arg[0] + n * sizeof(e), &e, sizeof(e));
+		e.v1.desc = desc_find(&guest_descs, p, 0);
+		e.v1.id = proc_id(p);
+		memcpy(e.v1.name, p->name, sizeof(e.v1.name));
+		e.v1.name[sizeof(e.v1.name) - 1] = '\0';
+		e.v1.elf_class = p->elf_class;
+		e.v1.state = p->state == PROC_ALIVE ? 2 : 1;
+		e.key = -1;
+		if (p->arch) {
+			const struct elf_manifest *m = process_manifest(p);
+			e.v1.pages = process_pages(p);
+			e.v1.cycles = process_cycles(p);
+			memcpy(e.v1.sha256, process_sha256(p), 32);
+			e.key = process_key(p);
+			if (e.key >= 0) {
+				memcpy(e.product, m->product, sizeof(e.product));
+				e.svn = m->svn;
+				if (sv_trusted_key_id((unsigned int)e.key))
+					memcpy(e.key_id, sv_trusted_key_id((unsigned int)e.key), 32);
+			}
+		}
+		int rc = gm_copy_to(c->phys, &c->paging, c->arg[0] + n * stride, &e, stride);
 		if (rc)
 			return rc;
 		n++;
 	}
 	return (int64_t)n;
 }
+
+static int64_t hc_ps(struct hc_call *c)
+{
+	return ps_list(c, sizeof(struct sv_ps_entry));
+}
 HYPERCALL(ps, SV_HC_PS, hc_ps);
+
+static int64_t hc_ps2(struct hc_call *c)
+{
+	return ps_list(c, sizeof(struct sv_ps_entry2));
+}
+HYPERCALL(ps2, SV_HC_PS2, hc_ps2);
 
 static int64_t hc_log(struct hc_call *c)
 {
@@ -502,21 +637,36 @@ static int64_t hc_log(struct hc_call *c)
 }
 HYPERCALL(log, SV_HC_LOG, hc_log);
 
-/* audit(buf, max, first): entries with seq >= first that are still kept. */
-static int64_t hc_audit(struct hc_call *c)
+/*
+ * audit(buf, max, first) and audit2: entries with seq >= first that are
+ * still kept, the first `stride` bytes of each sv_audit_entry2 (audit: the
+ * sv_audit_entry part, as before issue 15).
+ */
+static int64_t audit_list(struct hc_call *c, uint64_t stride)
 {
 	uint64_t max = c->arg[1], first = c->arg[2], n = 0;
 	uint64_t oldest = audit_seq > AUDIT_RING ? audit_seq - AUDIT_RING + 1 : 1;
 
 	for (uint64_t s = MAX(first, oldest); s <= audit_seq && n < max; s++, n++) {
-		int rc = gm_copy_to(c->phys, &c->paging, c->arg[0] + n * sizeof(struct sv_audit_entry),
-				    &audit[(s - 1) % AUDIT_RING], sizeof(struct sv_audit_entry));
+		int rc = gm_copy_to(c->phys, &c->paging, c->arg[0] + n * stride,
+				    &audit[(s - 1) % AUDIT_RING], stride);
 		if (rc)
 			return rc;
 	}
 	return (int64_t)n;
 }
+
+static int64_t hc_audit(struct hc_call *c)
+{
+	return audit_list(c, sizeof(struct sv_audit_entry));
+}
 HYPERCALL(audit, SV_HC_AUDIT, hc_audit);
+
+static int64_t hc_audit2(struct hc_call *c)
+{
+	return audit_list(c, sizeof(struct sv_audit_entry2));
+}
+HYPERCALL(audit2, SV_HC_AUDIT2, hc_audit2);
 
 /* builtin(name, value, flags): starts a built-in; returns a descriptor or how _start ended. */
 static int64_t hc_builtin(struct hc_call *c)

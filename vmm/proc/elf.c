@@ -177,6 +177,14 @@ static void decode_phdr(const uint8_t *p, uint32_t elf_class, struct phdr *ph)
 	}
 }
 
+/* p_align of program header i (decode_phdr leaves it out: only notes need it). */
+static uint64_t rd_align(const uint8_t *img, const struct ehdr *eh, unsigned int i)
+{
+	const uint8_t *p = img + eh->phoff + (uint64_t)i * eh->phentsize;
+
+	return eh->elf_class == 64 ? rd64(p + 48) : rd32(p + 28);
+}
+
 /*
  * Types that carry nothing the loader needs and cannot change what gets
  * mapped.  Everything else is refused: PT_DYNAMIC and PT_INTERP (a process
@@ -266,7 +274,8 @@ int elf_validate(const void *image, size_t size, struct elf_plan *plan)
 {
 	const uint8_t *img = image;
 	struct phdr load[ELF_MAX_LOADS];
-	unsigned int nload = 0;
+	struct elf_note_seg notes[ELF_MAX_PHDRS];
+	unsigned int nload = 0, nnotes = 0;
 	struct ehdr eh;
 	bool entry_ok = false;
 	int err;
@@ -284,6 +293,9 @@ int elf_validate(const void *image, size_t size, struct elf_plan *plan)
 		struct phdr ph;
 
 		decode_phdr(img + eh.phoff + (uint64_t)i * eh.phentsize, eh.elf_class, &ph);
+		if (ph.type == PT_NOTE)
+			notes[nnotes++] = (struct elf_note_seg){ ph.offset, ph.filesz,
+								 rd_align(img, &eh, i) };
 		if (ph.type != PT_LOAD) {
 			if (!ignorable_type(ph.type))
 				return -SV_EELF_SEGTYPE;
@@ -324,6 +336,12 @@ int elf_validate(const void *image, size_t size, struct elf_plan *plan)
 	}
 	if (!entry_ok)
 		return -SV_EELF_ENTRY;
+	/* The manifest last: its rules are about notes, not about mapping. */
+	err = elf_manifest_scan(img, size, notes, nnotes, &plan->manifest);
+	if (err) {
+		memset(plan, 0, sizeof(*plan));
+		return err;
+	}
 
 	/* Every rule passed: describe what to map. */
 	plan->elf_class = eh.elf_class;

@@ -50,6 +50,38 @@ struct elf_region {
 	uint32_t kind;   /* enum elf_region_kind */
 };
 
+/*
+ * The manifest a process binary carries in an ELF note (docs/signatures.md,
+ * "Manifest"): who it is and its security version.  A binary without one
+ * is product "none", SVN 0, no name.
+ */
+#define ELF_MANIFEST_STR_MAX 32u /* product and name, with their NUL */
+#define ELF_MANIFEST_VERSION 1u
+#define ELF_NOTE_SEALVISOR "Sealvisor" /* the note's owner name */
+#define ELF_NT_SEALVISOR_MANIFEST 1u   /* its type */
+#define ELF_PRODUCT_NONE "none"
+
+struct elf_manifest {
+	uint32_t present; /* 1 when the binary has a manifest */
+	uint32_t svn;
+	char product[ELF_MANIFEST_STR_MAX]; /* ELF_PRODUCT_NONE without a manifest */
+	char name[ELF_MANIFEST_STR_MAX];    /* "" when absent */
+};
+
+/* A PT_NOTE segment as the validator found it: where its notes lie. */
+struct elf_note_seg {
+	uint64_t offset, filesz, align;
+};
+
+/*
+ * Reads the manifest from the PT_NOTE segments segs[0, n) of image[0,
+ * size) into *m.  0, or the SV_EMF_* code of the first malformed note
+ * (every note of each segment is walked, foreign ones too).  Called by
+ * elf_validate once the headers passed; the rules are in elf_manifest.c.
+ */
+int elf_manifest_scan(const uint8_t *image, size_t size, const struct elf_note_seg *segs,
+		      unsigned int n, struct elf_manifest *m);
+
 struct elf_plan {
 	uint32_t elf_class;  /* 32 or 64: compatibility or long mode */
 	uint32_t nregions;   /* image regions first, sorted by vaddr */
@@ -60,12 +92,14 @@ struct elf_plan {
 	uint64_t stack_base, stack_top;
 	uint64_t guard_base, guard_size; /* left unmapped on purpose */
 	struct elf_region region[ELF_PLAN_MAX_REGIONS];
+	struct elf_manifest manifest; /* from the PT_NOTE segments */
 };
 
 /*
  * Validates image[0, size) as a Sealvisor process and fills *plan.
  * Returns 0, or the negated SV_EELF_* code of the first rule broken (see
- * errors.h; docs/processes.md lists the rules).  On failure *plan is
+ * errors.h; docs/processes.md lists the rules), or an SV_EMF_* code for a
+ * malformed manifest note (plan->manifest; docs/signatures.md).  On failure *plan is
  * zeroed.  Reads only inside the image, whatever its bytes.
  */
 int elf_validate(const void *image, size_t size, struct elf_plan *plan);

@@ -32,6 +32,7 @@
 #include <sv/proc_timer.h>
 #include <sv/process.h>
 
+#include <policy/policy.h>
 #include <proc/elf.h>
 #include <proc/frame.h>
 #include <sv_config.h>
@@ -48,6 +49,7 @@ struct proc_arch {
 	bool dead;           /* killed; memory goes when active drops to 0 */
 	uint64_t cycles;
 	uint8_t sha256[32];  /* of the image, when the creator knew it */
+	int key;             /* trusted key that verified the image, -1: built-in */
 	bool in_use;         /* this entry belongs to a process, alive or dying */
 	int cpu;             /* the CPU its frames are on while active, else -1 */
 	bool killed_outside; /* by process_kill, not by its own fault */
@@ -234,6 +236,21 @@ const uint8_t *process_sha256(const struct proc *p)
 	return arch_of(p)->sha256;
 }
 
+void process_set_key(struct proc *p, int key)
+{
+	arch_of(p)->key = key;
+}
+
+int process_key(const struct proc *p)
+{
+	return arch_of(p)->key;
+}
+
+const struct elf_manifest *process_manifest(const struct proc *p)
+{
+	return &arch_of(p)->plan.manifest;
+}
+
 bool process_alive(const struct proc *p, int id)
 {
 	return proc_get(&proc_table, id) == p && p->state == PROC_ALIVE && p->arch &&
@@ -265,6 +282,7 @@ int process_create(const void *image, size_t len, const char *name, const uint8_
 	memset(a, 0, sizeof(*a));
 	a->in_use = true;
 	a->cpu = -1;
+	a->key = -1;
 	a->plan = plan;
 	if (sha256)
 		memcpy(a->sha256, sha256, sizeof(a->sha256));
@@ -630,9 +648,18 @@ int process_spawn_by_name(const char *name)
 			continue;
 		/*
 		 * The image is a copy only the VMM holds, verified when the
-		 * guest loaded it; vmm_lock stays held while it is read.
+		 * guest loaded it; vmm_lock stays held while it is read.  The
+		 * policy is asked again: since then the list in force may
+		 * revoke it, or a higher SVN of its product may have loaded.
 		 */
-		return process_create(phys_to_virt(a->image_pa), a->image_len, name, a->sha256);
+		uint32_t min;
+		int rc = policy_check_load(a->sha256, a->key, &a->plan.manifest, &min);
+		if (rc)
+			return rc;
+		rc = process_create(phys_to_virt(a->image_pa), a->image_len, name, a->sha256);
+		if (rc >= 0)
+			process_set_key(proc_get(&proc_table, rc), a->key);
+		return rc;
 	}
 	return -SV_ENOENT;
 }

@@ -52,7 +52,22 @@
 	X(SV_ENOENT, 45, "no such name")                                     \
 	X(SV_EEXIST, 46, "name already registered")                          \
 	X(SV_EDEAD, 47, "process is not running")                            \
-	X(SV_EDEADLK, 48, "call cycle across CPUs: the process waits for this one")
+	X(SV_EDEADLK, 48, "call cycle across CPUs: the process waits for this one") \
+	X(SV_EMF_TRUNCATED, 55, "manifest: Sealvisor note cut short (header or fields missing)") \
+	X(SV_EMF_DUPLICATE, 56, "manifest: two Sealvisor manifest notes in one segment") \
+	X(SV_EMF_PASTEND, 57, "manifest: note lengths reach past its segment or the file") \
+	X(SV_EMF_NONUL, 58, "manifest: product or name without a terminating NUL") \
+	X(SV_EMF_TOOLONG, 59, "manifest: product or name longer than 31 bytes") \
+	X(SV_EMF_SECOND, 60, "manifest: a second manifest in another segment") \
+	X(SV_EMF_FORMAT, 61, "manifest: unknown version, bad characters or trailing bytes") \
+	X(SV_ESVN_FLOOR, 62, "security version below the build's floor for its product") \
+	X(SV_ESVN_ROLLBACK, 63, "security version below one already loaded (anti-rollback)") \
+	X(SV_EREVOKED, 64, "binary or its signing key is revoked") \
+	X(SV_ERL_TRUNCATED, 65, "revocation list: length does not match its header") \
+	X(SV_ERL_UNSORTED, 66, "revocation list: entries not in strictly ascending order") \
+	X(SV_ERL_TOOBIG, 67, "revocation list: more entries than the VMM keeps") \
+	X(SV_ERL_VERSION, 68, "revocation list: unknown magic, format version or flags") \
+	X(SV_ERL_STALE, 69, "revocation list: not newer than the list in force")
 
 enum sv_error {
 #define SV_ERR_ENUM(name, num, msg) name = num,
@@ -62,7 +77,8 @@ enum sv_error {
 
 /*
  * Message for a code, positive or negative.  ELF loader rules have codes of
- * their own (see elf_rules.h) in the range SV_EELF .. SV_EELF + 19.
+ * their own in the range SV_EELF .. SV_EELF + 19; the manifest, security
+ * versions and revocation lists have 55 .. 69 (docs/signatures.md).
  */
 static inline const char *sv_strerror(int code)
 {

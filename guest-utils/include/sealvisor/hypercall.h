@@ -37,6 +37,29 @@
 #define SV_HC_MSGCALL "msgcall"       /* (struct sv_msgcall *) -> status; see below */
 #define SV_HC_CPUSTAT "cpustat"       /* (cpu index, struct sv_cpu_stats *, size) -> its size; -SV_ENOENT past the last */
 
+/*
+ * Versioned processes (issue 15; docs/signatures.md).  Argument shapes, in
+ * register order, for a driver that copies them:
+ *   ps2     (struct sv_ps_entry2 *out, max entries)            -> entries written;
+ *           out: max * sizeof(struct sv_ps_entry2) bytes, written
+ *   audit2  (struct sv_audit_entry2 *out, max, first seq)      -> entries written;
+ *           out: max * sizeof(struct sv_audit_entry2) bytes, written
+ *   revoke  (list, list_len, sig, sig_len)                     -> processes killed (>= 0);
+ *           list: list_len bytes (at most SV_REVLIST_MAX_SIZE), read;
+ *           sig: sig_len bytes (at most the max_sig_size option), read
+ *   measure (struct sv_measure_info *info, struct sv_measure_event *out, max, first)
+ *                                                              -> events written;
+ *           info: sizeof(struct sv_measure_info) bytes, written;
+ *           out: max * sizeof(struct sv_measure_event) bytes, written
+ * The older ps and audit stay as they were: they write the sv_ps_entry /
+ * sv_audit_entry prefix of each record.
+ */
+#define SV_HC_PS2 "ps2"
+#define SV_HC_AUDIT2 "audit2"
+#define SV_HC_REVOKE "revoke"
+#define SV_HC_MEASURE "measure"
+#define SV_REVLIST_MAX_SIZE (24u + 512u * 32u)
+
 struct sv_bench {
 	uint64_t tsc_hz;
 	uint64_t create_call_exit; /* hello: create + first message + kill, median of 15 */
@@ -113,6 +136,64 @@ struct sv_audit_entry {
 	uint64_t cycles[5];
 	uint64_t tsc_hz;
 };
+
+/* ps2: an sv_ps_entry, then who the process says it is (its manifest). */
+struct sv_ps_entry2 {
+	struct sv_ps_entry v1;
+	char product[32];    /* "none" without a manifest; "" for built-ins */
+	uint32_t svn;        /* security version, 0 without a manifest */
+	int32_t key;         /* index of the trusted key that verified it, -1: built-in */
+	uint8_t key_id[32];  /* that key's id; zero for built-ins */
+};
+_Static_assert(sizeof(struct sv_ps_entry2) == 168, "ps2 ABI");
+
+/* Kinds of audit2 records. */
+#define SV_AUDIT_LOAD 0    /* a newprocess attempt */
+#define SV_AUDIT_REVLIST 1 /* a revoke attempt: sha256 = the list's, size = its length */
+#define SV_AUDIT_KILL 2    /* a process killed by policy: sha256/key_id its own, result = why */
+
+/* audit2: an sv_audit_entry, then the policy's view of the attempt. */
+struct sv_audit_entry2 {
+	struct sv_audit_entry v1;
+	uint32_t kind;        /* SV_AUDIT_* */
+	uint32_t svn;         /* the binary's SVN (load, kill) */
+	uint32_t min_svn;     /* the minimum it was held to (load) */
+	int32_t proc_id;      /* the process loaded or killed, -1 if none */
+	char product[32];     /* the binary's product ("" when not read that far) */
+	uint64_t list_version; /* revlist: the list's version (0 if not parsed) */
+};
+_Static_assert(sizeof(struct sv_audit_entry2) == 200, "audit2 ABI");
+
+/*
+ * The measurement register and its log (docs/signatures.md, "Measurement
+ * log").  The register starts at 32 zero bytes and each event extends it,
+ * as a TPM extends a SHA-256 PCR:
+ *     register = SHA-256(register || event.digest),
+ *     event.digest = SHA-256(event.data[0, data_len)).
+ */
+#define SV_MEV_VMM_IMAGE 1    /* data: image digest[32] = SHA-256(text digest || rodata digest), text digest[32],
+                               * rodata digest[32], u64 text bytes, u64 rodata bytes */
+#define SV_MEV_TRUSTED_KEYS 2 /* data: u32 count, u32 0, sha256 of the ids in order[32] */
+#define SV_MEV_LOAD 3         /* data: binary sha256[32], key id[32], u32 svn, u32 0, product[32] */
+#define SV_MEV_REVLIST 4      /* data: list sha256[32], key id[32], u64 version, u32 digests, u32 keys */
+#define SV_MEASURE_DATA_MAX 120
+
+struct sv_measure_event {
+	uint32_t type;      /* SV_MEV_* */
+	uint32_t data_len;  /* bytes of data[] that count */
+	uint8_t digest[32]; /* SHA-256 of data[0, data_len): what was extended */
+	uint8_t data[SV_MEASURE_DATA_MAX]; /* the rest zero */
+};
+_Static_assert(sizeof(struct sv_measure_event) == 160, "measure ABI");
+
+struct sv_measure_info {
+	uint8_t reg[32];     /* the register after the first `count` events */
+	uint32_t count;      /* events in the log */
+	uint32_t capacity;   /* events the log can hold */
+	uint32_t event_size; /* sizeof(struct sv_measure_event) */
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct sv_measure_info) == 48, "measure ABI");
 
 #define SV_STATS_EXIT_REASONS 16
 

@@ -53,4 +53,14 @@ else
 	cat "$tmp/make.log"
 	bad "sample-make"
 fi
+# The make flow with a manifest (issue 15): both widths carry the note.
+if make -s -B -C "$src/libproc/samples/bitvisor" BUILD="$build" O="$tmp" PRODUCT=bv-hello SVN=7 \
+	NAME=bvh >"$tmp/make.log" 2>&1 &&
+	readelf -n "$tmp/bin_hello" | grep -q "Sealvisor" && readelf -n "$tmp/bin_hello32" | grep -q "Sealvisor" &&
+	od -An -c "$tmp/bin_hello" | tr -d ' \n' | grep -q 'bv-hello\\0bvh\\0'; then
+	ok "sample-make-manifest"
+else
+	cat "$tmp/make.log"
+	bad "sample-make-manifest"
+fi
 exit $fail

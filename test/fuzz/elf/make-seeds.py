@@ -2,7 +2,8 @@
 """Writes the ELF fuzzer's seed corpus (corpus/).  Run by hand, results
 committed: make-seeds.py BUILD-DIR.
 
-Seeds: the real libproc images (hello, hello32, t-echo, t-echo32),
+Seeds: the real libproc images (hello, hello32, t-echo, t-echo32, and
+two with a manifest note: sv-manifest64, sv-manifest32),
 stripped of everything the loader does not read, and small synthetic
 images of both classes that exercise the rules (BSS-only segment, a
 segment not at a page start, ignored program-header types, an image at
@@ -69,6 +70,11 @@ def main():
     for name in ('hello', 'hello32', 't-echo', 't-echo32'):
         dst = os.path.join(OUT, name)
         shutil.copyfile(os.path.join(build, 'libproc', name), dst)
+        subprocess.run(['strip', '--strip-all', '--remove-section=.comment', dst], check=True)
+    # Issue 15: real images with a manifest note (libproc/meson.build).
+    for name, src in (('sv-manifest64', 'sv-rb1'), ('sv-manifest32', 'sv-fl5')):
+        dst = os.path.join(OUT, name)
+        shutil.copyfile(os.path.join(build, 'libproc', src), dst)
         subprocess.run(['strip', '--strip-all', '--remove-section=.comment', dst], check=True)
     for name, data in synthetic():
         with open(os.path.join(OUT, name), 'wb') as f:

@@ -41,6 +41,21 @@ uint64_t hc_audit_total(void);
  */
 void hc_log_service_started(int id);
 
+/*
+ * Appends r to the audit ring with this result (its number and time are
+ * set here) and sends its line to the log service; returns result.
+ */
+int64_t hc_audit_record(struct sv_audit_entry2 *r, int64_t result);
+
+/*
+ * Kills every process (not the log service) that match() selects, each
+ * kill audited as SV_AUDIT_KILL with result -why; returns the number
+ * killed.  text is the reason on the console.
+ */
+struct proc;
+int hc_kill_matching(bool (*match)(const struct proc *p, const void *ctx), const void *ctx,
+		     int why, const char *text);
+
 /* Guest-physical access limited to the guest's usable RAM (boot/guest_start.c). */
 extern const struct gm_phys guest_phys;
 

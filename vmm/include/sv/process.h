@@ -34,6 +34,12 @@ void process_init(void);
 int process_create(const void *image, size_t len, const char *name, const uint8_t *sha256);
 /* The SHA-256 given at creation (newprocess's binaries); zero for built-ins. */
 const uint8_t *process_sha256(const struct proc *p);
+/* The trusted key that verified p's image (-1: a built-in); set by the loader. */
+void process_set_key(struct proc *p, int key);
+int process_key(const struct proc *p);
+/* What p's manifest says (product "none", SVN 0 without one; elf.h). */
+struct elf_manifest;
+const struct elf_manifest *process_manifest(const struct proc *p);
 /* True while p is the live process it was when id was handed out. */
 bool process_alive(const struct proc *p, int id);
 

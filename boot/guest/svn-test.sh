@@ -1,0 +1,127 @@
+# Versioned processes (issue 15), run in the guest by test.sh after the
+# other process scenarios, on the 1-CPU boot: anti-rollback, the build
+# floor, revocation, the measurement log.  Files in /root/svn (boot/
+# meson.build: test processes with manifests, lists made by
+# boot/svn-assets.sh).  Every check prints "SVTEST PASS name" or
+# "SVTEST FAIL name: why" and checks the exact code and the VMM's line.
+fail=0
+pass() { echo "SVTEST PASS $1"; }
+failed() { echo "SVTEST FAIL $1: $2"; fail=1; }
+cd /root/svn
+
+vmmlog_has() { vmmctl log | grep -qF -- "$1"; }
+# load_ok NAME FILE: vmmload FILE FILE.sig must give a descriptor.
+load_ok() {
+    out=$(vmmload "$2" "$2.sig" 2>&1)
+    case "$out" in "desc = "*) pass "$1" ;; *) failed "$1" "$out" ;; esac
+}
+# load_refused NAME FILE CODE
+load_refused() {
+    out=$(vmmload "$2" "$2.sig" 2>&1)
+    case "$out" in *"($3)") pass "$1" ;; *) failed "$1" "expected ($3), got: $out" ;; esac
+}
+# ps_has NAME: a process of that name is listed.
+ps_has() { vmmctl ps | awk -v n="$1" '$3 == n { f = 1 } END { exit !f }'; }
+audit_has() { vmmctl audit | grep -qF -- "$1"; }
+
+# ---- anti-rollback: SVN 1, then SVN 2 of the same product ----
+load_ok svn-load-rb1 sv-rb1
+ps_has rb-one && vmmctl ps | grep -q " rb-one .* svtest-rb  *1 " \
+    && pass svn-ps-product-svn || failed svn-ps-product-svn "$(vmmctl ps)"
+load_ok svn-load-rb2 sv-rb2
+# The default (-Dsvn_kill_older=true): the older instance is killed, audited.
+if ! ps_has rb-one && ps_has rb-two && vmmlog_has "svtest-rb SVN 2: 1 older instance(s) killed" &&
+   audit_has "kill size=0" && vmmctl audit | grep " kill " | tail -n 1 | grep -qF "product=svtest-rb svn=1 min=0"; then
+    pass svn-older-killed
+else
+    failed svn-older-killed "$(vmmctl ps; vmmctl audit | tail -n 3)"
+fi
+load_refused svn-rollback-refused sv-rb1 -63
+vmmlog_has "newprocess: refused product svtest-rb SVN 1: minimum 2 (already loaded since boot)" \
+    && pass svn-rollback-console || failed svn-rollback-console "no console line"
+vmmctl audit | tail -n 1 | grep -qF "product=svtest-rb svn=1 min=2 id=-1 result=refused: security version below one already loaded (anti-rollback) (-63)" \
+    && vmmlog_has "product svtest-rb SVN 1, minimum 2): security version below one already loaded" \
+    && pass svn-rollback-audit || failed svn-rollback-audit "$(vmmctl audit | tail -n 1)"
+load_ok svn-same-svn-again sv-rb2
+
+# ---- the build's floor: svtest-floor is held to 5 ----
+load_refused svn-floor-refused sv-fl2 -62
+vmmlog_has "newprocess: refused product svtest-floor SVN 2: minimum 5 (the build's floor)" \
+    && vmmctl audit | tail -n 1 | grep -qF "product=svtest-floor svn=2 min=5" \
+    && pass svn-floor-console-audit || failed svn-floor-console-audit "$(vmmctl audit | tail -n 1)"
+load_ok svn-floor-at-floor sv-fl5
+
+# ---- revocation ----
+load_ok svn-load-rv sv-rv
+ps_has rv-one || failed svn-load-rv "rv-one not listed"
+# A list whose entries are out of order is refused, though signed.
+r=$(vmmctl revoke rl-unsorted rl-unsorted.sig 2>&1)
+case "$r" in *"(-66)") pass svn-revoke-unsorted ;; *) failed svn-revoke-unsorted "$r" ;; esac
+# Longer than any list may be: refused before its signature is looked at.
+head -c 16409 /dev/zero > /tmp/big.rl
+r=$(vmmctl revoke /tmp/big.rl rl2.sig 2>&1)
+case "$r" in *"more entries than the VMM keeps (-67)") pass svn-revoke-oversized ;; *) failed svn-revoke-oversized "$r" ;; esac
+r=$(vmmctl revoke rl2 rl2.sig 2>&1)
+case "$r" in
+    *"1 process(es) killed") ps_has rv-one && failed svn-revoke-kills "rv-one still runs" || pass svn-revoke-kills ;;
+    *) failed svn-revoke-kills "$r" ;;
+esac
+vmmctl audit | grep " kill " | tail -n 1 | grep -qF "product=svtest-rv svn=1 min=0" \
+    && vmmctl audit | grep " kill " | tail -n 1 | grep -qF "result=killed: binary or its signing key is revoked (-64)" \
+    && vmmctl audit | grep -qF " revoke size=56 " \
+    && pass svn-revoke-kill-audited || failed svn-revoke-kill-audited "$(vmmctl audit | tail -n 3)"
+load_refused svn-revoked-refused sv-rv -64
+vmmlog_has "newprocess: refused product svtest-rv SVN 1: its digest is revoked (list version 2)" \
+    && pass svn-revoked-console || failed svn-revoked-console "no console line"
+r=$(vmmctl revoke rl1 rl1.sig 2>&1)
+case "$r" in *"not newer than the list in force (-69)") pass svn-older-list-refused ;; *) failed svn-older-list-refused "$r" ;; esac
+r=$(vmmctl revoke rl2 rl2.sig 2>&1)
+case "$r" in *"(-69)") pass svn-same-list-refused ;; *) failed svn-same-list-refused "$r" ;; esac
+# A tampered list changes nothing: the register stays, RV3 still loads.
+before=$(vmmctl measure | grep '^register')
+r=$(vmmctl revoke rl3 rl3.sig 2>&1)
+case "$r" in *"(-12)") pass svn-tampered-list-refused ;; *) failed svn-tampered-list-refused "$r" ;; esac
+after=$(vmmctl measure | grep '^register')
+[ -n "$before" ] && [ "$before" = "$after" ] && pass svn-tampered-changes-nothing \
+    || failed svn-tampered-changes-nothing "$before -> $after"
+load_ok svn-tampered-not-in-force sv-rv3
+
+# ---- the measurement log ----
+vmmctl measure > /tmp/measure.log || failed svn-measure "vmmctl measure failed"
+r=$(svreplay /tmp/measure.log)
+case "$r" in "match: "*) pass svn-replay-matches ;; *) failed svn-replay-matches "$r" ;; esac
+# Its first events are the image and the keys this build made.
+if grep -q "^event 0 1 " /tmp/measure.log && grep -qF "vmm-image sha256=$(cat image-digest)" /tmp/measure.log &&
+   grep -qF "trusted-keys count=1 sha256=$(cat keyset)" /tmp/measure.log; then
+    pass svn-measure-starts-from-image-and-keys
+else
+    failed svn-measure-starts-from-image-and-keys "$(head -n 8 /tmp/measure.log)"
+fi
+# One load event per distinct binary (rb2 twice: once), one for the list.
+nl=$(grep -c "^#   load product=svtest-" /tmp/measure.log)
+nr=$(grep -c "^#   revlist version=2 " /tmp/measure.log)
+[ "$nl" = 5 ] && [ "$nr" = 1 ] && pass svn-measure-events || failed svn-measure-events "loads $nl, lists $nr"
+# A log edited after the fact does not replay: event 3 (the second load
+# since boot, from proc-test.sh) claims another SVN.
+awk '/^event 3 / { $5 = substr($5, 1, 128) (substr($5, 129, 1) == "0" ? "1" : "0") substr($5, 130) } { print }' \
+    /tmp/measure.log > /tmp/edited.log
+r=$(svreplay /tmp/edited.log)
+case "$r" in "MISMATCH: event 3:"*) pass svn-replay-detects-edit ;; *) failed svn-replay-detects-edit "$r" ;; esac
+
+# ---- last: revoking the signing key kills every signed process ----
+r=$(vmmctl revoke rl4 rl4.sig 2>&1)
+case "$r" in
+    *"process(es) killed")
+        if vmmctl ps | awk 'NR > 1 && $7 != "(built-in)" { bad = 1 } END { exit bad }'; then
+            pass svn-key-revoked-kills-all
+        else
+            failed svn-key-revoked-kills-all "$(vmmctl ps)"
+        fi ;;
+    *) failed svn-key-revoked-kills-all "$r" ;;
+esac
+load_refused svn-key-revoked-refused sv-fl5 -64
+vmmctl measure > /tmp/measure2.log && svreplay /tmp/measure2.log | grep -q "^match: " \
+    && pass svn-replay-after-key-revocation || failed svn-replay-after-key-revocation "$(svreplay /tmp/measure2.log)"
+
+echo "SVTEST SVN DONE fail=$fail"
+exit $fail

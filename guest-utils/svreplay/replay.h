@@ -1,0 +1,20 @@
+/*
+ * Replaying a saved measurement log (`vmmctl measure > LOG`): the text
+ * form is "register HEX", "count N", then "event I TYPE DIGEST DATA" per
+ * event; '#' lines are comments.  Used by `vmmsign replay` (the
+ * administrator's machine) and svreplay (the guest, which has no OpenSSL).
+ */
+#ifndef SV_REPLAY_H
+#define SV_REPLAY_H
+
+#include <stdio.h>
+
+/*
+ * Reads the log at path, recomputes every event's digest from its data
+ * and the register from zero, prints "match: ..." or "MISMATCH: ..." to
+ * out.  0 match, 1 mismatch, 2 unreadable or malformed log (message on
+ * stderr, prefixed with prog).
+ */
+int sv_replay_file(const char *prog, const char *path, FILE *out);
+
+#endif

@@ -1,0 +1,214 @@
+/*
+ * The VMM's load policy: documented in policy.h and docs/signatures.md.
+ *
+ * The register starts at zero and is first extended with the VMM image
+ * (its text and rodata segments as they lie in memory, which are the
+ * PT_LOAD segments of sealvisor.elf byte for byte: nothing writes them
+ * after GRUB loaded them, and the page tables map them read-only) and
+ * with the set of trusted keys, so that everything after them is read
+ * relative to the code that did the measuring.
+ */
+#include <sv/console.h>
+#include <sv/format.h>
+
+#include <policy/policy.h>
+#include <policy/revlist.h>
+#include <policy/svn.h>
+
+#include <sv_config.h>
+#include <sv_verify.h>
+
+#include "fsstring.h"
+
+extern char _text_start[], _text_end[], _rodata_start[], _rodata_end[];
+
+/* Entries a load may not take, so that revocation lists always find room. */
+#define MEASURE_RESERVE 16u
+
+/* The build's floors (-Dsvn_floor), ending with a NULL product. */
+static const struct svn_floor floors[] = { SV_SVN_FLOORS { NULL, 0 } };
+
+static struct svn_table svn;
+static struct measure_log mlog;
+/* The list in force: its bytes (revlist keeps pointers into them). */
+static uint8_t rl_bytes[REVLIST_MAX_SIZE];
+static struct revlist rl;
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void print_digest(const char *what, const uint8_t d[32])
+{
+	char hex[65];
+
+	for (int i = 0; i < 32; i++)
+		sv_snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	sv_printf("measure: %s %s\n", what, hex);
+}
+
+void policy_init(void)
+{
+	uint8_t img[112], keys[40];
+	uint64_t text_len = (uint64_t)(_text_end - _text_start);
+	uint64_t ro_len = (uint64_t)(_rodata_end - _rodata_start);
+	unsigned int n = sv_trusted_key_count();
+	uint8_t ids[32 * 16];
+
+	svn_init(&svn, floors);
+	measure_init(&mlog);
+	memset(&rl, 0, sizeof(rl));
+
+	/* image digest = SHA-256(SHA-256(text) || SHA-256(rodata)) */
+	memset(img, 0, sizeof(img));
+	sv_sha256(_text_start, text_len, img + 32);
+	sv_sha256(_rodata_start, ro_len, img + 64);
+	sv_sha256(img + 32, 64, img);
+	put64(img + 96, text_len);
+	put64(img + 104, ro_len);
+	measure_add(&mlog, SV_MEV_VMM_IMAGE, img, sizeof(img), 0);
+
+	/* Key set: SHA-256 of the ids, in the order the build embedded them. */
+	memset(keys, 0, sizeof(keys));
+	put32(keys, n);
+	if (n <= 16) {
+		for (unsigned int i = 0; i < n; i++)
+			memcpy(ids + 32 * i, sv_trusted_key_id(i), 32);
+		sv_sha256(ids, 32 * n, keys + 8);
+	} else {
+		sv_printf("measure: more than 16 trusted keys; the key-set event holds zeros\n");
+	}
+	measure_add(&mlog, SV_MEV_TRUSTED_KEYS, keys, sizeof(keys), 0);
+	print_digest("VMM image sha256", img);
+	print_digest("trusted keys sha256", keys + 8);
+	print_digest("register", mlog.reg);
+}
+
+static const uint8_t *key_id(int key)
+{
+	static const uint8_t zero[32];
+	const uint8_t *id = key >= 0 ? sv_trusted_key_id((unsigned int)key) : NULL;
+
+	return id ? id : zero;
+}
+
+bool policy_revoked(const uint8_t sha256[32], int key)
+{
+	return revlist_has_digest(&rl, sha256) || (key >= 0 && revlist_has_key(&rl, key_id(key)));
+}
+
+/* The data of a load event (SV_MEV_LOAD). */
+static void load_event(uint8_t ev[104], const uint8_t sha256[32], int key,
+		       const struct elf_manifest *m)
+{
+	memset(ev, 0, 104);
+	memcpy(ev, sha256, 32);
+	memcpy(ev + 32, key_id(key), 32);
+	put32(ev + 64, m->svn);
+	memcpy(ev + 72, m->product, strnlen(m->product, 31));
+}
+
+int policy_check_load(const uint8_t sha256[32], int key, const struct elf_manifest *m,
+		      uint32_t *min)
+{
+	uint8_t ev[104];
+	int rc;
+
+	*min = 0;
+	if (policy_revoked(sha256, key)) {
+		sv_printf("newprocess: refused product %s SVN %u: its %s is revoked (list version %lu)\n",
+			  m->product, m->svn, revlist_has_digest(&rl, sha256) ? "digest" : "signing key",
+			  (unsigned long)rl.version);
+		return -SV_EREVOKED;
+	}
+	rc = svn_check(&svn, m->product, m->svn, min);
+	if (rc == -SV_ESVN_FLOOR || rc == -SV_ESVN_ROLLBACK) {
+		sv_printf("newprocess: refused product %s SVN %u: minimum %u (%s)\n", m->product, m->svn,
+			  *min, rc == -SV_ESVN_FLOOR ? "the build's floor" : "already loaded since boot");
+		return rc;
+	}
+	if (rc) {
+		sv_printf("newprocess: refused product %s: the SVN table is full\n", m->product);
+		return rc;
+	}
+	load_event(ev, sha256, key, m);
+	if (!measure_has(&mlog, SV_MEV_LOAD, ev, sizeof(ev)) &&
+	    mlog.count >= MEASURE_LOG_MAX - MEASURE_RESERVE) {
+		sv_printf("newprocess: refused: the measurement log is full\n");
+		return -SV_ENOMEM;
+	}
+	return 0;
+}
+
+int policy_loaded(const uint8_t sha256[32], int key, const struct elf_manifest *m)
+{
+	uint8_t ev[104];
+	int raised, rc = 0;
+
+	load_event(ev, sha256, key, m);
+	/* Measure once per distinct event, as IMA measures a file once. */
+	if (!measure_has(&mlog, SV_MEV_LOAD, ev, sizeof(ev)))
+		rc = measure_add(&mlog, SV_MEV_LOAD, ev, sizeof(ev), MEASURE_RESERVE);
+	if (rc)
+		return rc;
+	raised = svn_record(&svn, m->product, m->svn);
+	if (raised < 0)
+		return raised;
+	return raised && SV_SVN_KILL_OLDER;
+}
+
+int policy_revoke(const uint8_t *list, size_t len, const uint8_t *sig, size_t siglen,
+		  int *key_out, uint64_t *version, uint8_t sha256[32])
+{
+	struct revlist parsed;
+	uint8_t ev[80];
+	int rc;
+
+	*key_out = -1;
+	*version = 0;
+	sv_sha256(list, len, sha256);
+	rc = sv_verify_digest(sha256, sig, siglen, key_out);
+	if (rc) {
+		*key_out = -1;
+		return rc;
+	}
+	rc = revlist_parse(list, len, &parsed);
+	if (rc)
+		return rc;
+	*version = parsed.version;
+	if (parsed.version <= rl.version)
+		return -SV_ERL_STALE;
+	if (revlist_has_key(&rl, key_id(*key_out)))
+		return -SV_EREVOKED;
+	memset(ev, 0, sizeof(ev));
+	memcpy(ev, sha256, 32);
+	memcpy(ev + 32, key_id(*key_out), 32);
+	put64(ev + 64, parsed.version);
+	put32(ev + 72, parsed.ndigests);
+	put32(ev + 76, parsed.nkeys);
+	if ((rc = measure_add(&mlog, SV_MEV_REVLIST, ev, sizeof(ev), 0)))
+		return rc;
+	memcpy(rl_bytes, list, len);
+	revlist_parse(rl_bytes, len, &rl);
+	return 0;
+}
+
+void policy_revlist_info(uint64_t *version, uint32_t *ndigests, uint32_t *nkeys)
+{
+	*version = rl.version;
+	*ndigests = rl.ndigests;
+	*nkeys = rl.nkeys;
+}
+
+const struct measure_log *policy_measure_log(void)
+{
+	return &mlog;
+}
