@@ -52,7 +52,12 @@
 	X(SV_ENOENT, 45, "no such name")                                     \
 	X(SV_EEXIST, 46, "name already registered")                          \
 	X(SV_EDEAD, 47, "process is not running")                            \
-	X(SV_EDEADLK, 48, "call cycle across CPUs: the process waits for this one")
+	X(SV_EDEADLK, 48, "call cycle across CPUs: the process waits for this one") \
+	/* Guest side of access (issue 13, docs/access.md): said by the tools' library. */ \
+	X(SV_ENOMODULE, 70, "module not loaded: this Sealvisor takes hypercalls only from the guest kernel (guest_access=kernel); load it with modprobe sealvisor") \
+	X(SV_EDEVACCESS, 71, "/dev/sealvisor: permission denied (root:sealvisor 0660); ask to be added to group sealvisor") \
+	X(SV_EADMIN, 72, "/dev/sealvisor: this operation needs root (CAP_SYS_ADMIN); group sealvisor may load, message and read") \
+	X(SV_ENOIOCTL, 73, "/dev/sealvisor: the loaded sealvisor module does not offer this hypercall")
 
 enum sv_error {
 #define SV_ERR_ENUM(name, num, msg) name = num,
