@@ -30,9 +30,12 @@
 #include <string.h>
 #include <time.h>
 #include <termios.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cpuid.h>
+
+#include <sealvisor/ioctl.h>
 
 #include "svcall.h"
 #include "svfile.h"
@@ -513,28 +516,49 @@ static int fpu_check(void)
 	static const char name[] = "t-cycle";
 	static uint8_t pat[256] __attribute__((aligned(16))), out[256] __attribute__((aligned(16)));
 	double d = 3.25, d2 = 0;
-	unsigned int a, b, c, dd;
-	int64_t nr = sv_lookup(SV_HC_BUILTIN);
+	int dev = sv_device_fd();
+	struct sealvisor_call call = { { (uint64_t)(uintptr_t)name, (uint64_t)(int64_t)-5, 0, 0 }, 0 };
+	int64_t r;
 
 	for (int i = 0; i < 256; i++)
 		pat[i] = (uint8_t)(i * 7 + 3);
 	memset(out, 0, sizeof(out));
-	__cpuid(0, a, b, c, dd);
-	bool intel = b == 0x756e6547; /* "Genu" */
-	uint64_t rax = (uint64_t)nr;
-	if (intel)
-		__asm__ volatile("fldl %[d]\n\t" XMM_ALL(XMM_LOAD) "vmcall\n\t" XMM_ALL(XMM_STORE) "fstpl %[d2]"
+	if (dev >= 0) {
+		/*
+		 * Through /dev/sealvisor: the ioctl system call itself, so that
+		 * the registers go straight into the kernel, which makes the
+		 * hypercall for us (syscall clobbers RCX and R11 only).
+		 */
+		long rax = SYS_ioctl;
+		__asm__ volatile("fldl %[d]\n\t" XMM_ALL(XMM_LOAD) "syscall\n\t" XMM_ALL(XMM_STORE) "fstpl %[d2]"
 				 : "+a"(rax), [d2] "=m"(d2)
-				 : "b"(name), "c"((uint64_t)(int64_t)-5), "d"(0), [p] "r"(pat), [o] "r"(out), [d] "m"(d)
-				 : "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",
-				   "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
-	else
-		__asm__ volatile("fldl %[d]\n\t" XMM_ALL(XMM_LOAD) "vmmcall\n\t" XMM_ALL(XMM_STORE) "fstpl %[d2]"
-				 : "+a"(rax), [d2] "=m"(d2)
-				 : "b"(name), "c"((uint64_t)(int64_t)-5), "d"(0), [p] "r"(pat), [o] "r"(out), [d] "m"(d)
-				 : "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",
-				   "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
-	int64_t r = (int64_t)rax;
+				 : "D"((long)dev), "S"(sv_ioctl_request(SV_HC_BUILTIN)), "d"(&call), [p] "r"(pat),
+				   [o] "r"(out), [d] "m"(d)
+				 : "rcx", "r11", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6",
+				   "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+		if (rax < 0)
+			printf("SVTEST fpu: the module refused the ioctl: errno %ld\n", -rax);
+		r = rax < 0 ? -SV_EINVAL : call.result;
+	} else {
+		unsigned int a, b, c, dd;
+		uint64_t rax = (uint64_t)sv_lookup(SV_HC_BUILTIN);
+
+		__cpuid(0, a, b, c, dd);
+		bool intel = b == 0x756e6547; /* "Genu" */
+		if (intel)
+			__asm__ volatile("fldl %[d]\n\t" XMM_ALL(XMM_LOAD) "vmcall\n\t" XMM_ALL(XMM_STORE) "fstpl %[d2]"
+					 : "+a"(rax), [d2] "=m"(d2)
+					 : "b"(name), "c"((uint64_t)(int64_t)-5), "d"(0), [p] "r"(pat), [o] "r"(out), [d] "m"(d)
+					 : "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",
+					   "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+		else
+			__asm__ volatile("fldl %[d]\n\t" XMM_ALL(XMM_LOAD) "vmmcall\n\t" XMM_ALL(XMM_STORE) "fstpl %[d2]"
+					 : "+a"(rax), [d2] "=m"(d2)
+					 : "b"(name), "c"((uint64_t)(int64_t)-5), "d"(0), [p] "r"(pat), [o] "r"(out), [d] "m"(d)
+					 : "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",
+					   "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+		r = (int64_t)rax;
+	}
 	printf("SVTEST fpu: the process ended with %" PRId64 " (%s)\n", r, r < 0 ? sv_error_message(r) : "ran");
 	result("guest-sse-registers-kept", !memcmp(pat, out, sizeof(pat)), "XMM registers changed across the call");
 	result("guest-x87-register-kept", d2 == d, "x87 ST0 %f after the call, %f before", d2, d);

@@ -176,8 +176,9 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (sv_open() != 0) {
-		fprintf(stderr, "vmmctl: not running under Sealvisor\n");
+	int orc = sv_open();
+	if (orc != 0) {
+		fprintf(stderr, "vmmctl: %s\n", sv_error_message(orc));
 		return 1;
 	}
 	if (!strcmp(argv[1], "ps") && argc == 2)
@@ -192,7 +193,8 @@ int main(int argc, char **argv)
 		if (number(argv[2], &a) || number(argv[3], &b))
 			return 2;
 		int64_t r = sv_call(SV_HC_MSGSENDINT, (uint64_t)a, (uint64_t)b, 0, 0);
-		if (r < 0 && r >= -SV_EDEADLK)
+		/* A handler may return any int: only the VMM's and the library's codes are failures. */
+		if (r < 0 && (r >= -SV_EDEADLK || (r <= -SV_ENOMODULE && r >= -SV_ENOIOCTL)))
 			return fail("send", r);
 		printf("%" PRId64 "\n", r);
 		return 0;
