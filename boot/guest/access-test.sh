@@ -13,6 +13,14 @@ cd /root
 same dev-node-root-sealvisor-0660 "$(stat -c '%A %U %G' /dev/sealvisor)" "crw-rw---- root sealvisor"
 same tools-use-device "$(svinfo | tail -n 1)" "svinfo: access: through /dev/sealvisor"
 
+# An 8 MiB binary: more than kmalloc gives at once, so the module's copy
+# is vmalloc'd, and the VMM reads it through the kernel's page tables.
+out=$(vmmload t/big-8m t/big-8m.sig 2>&1)
+case "$out" in
+    "desc = "[0-9]*) vmmctl kill "${out#desc = }" && pass dev-load-8mib-vmalloc ;;
+    *) failed dev-load-8mib-vmalloc "$out" ;;
+esac
+
 # Direct hypercalls from ring 3 (the VMM's CPL check), hostile ioctls.
 svtest ring3 || fail=1
 svtest device || fail=1
