@@ -1,7 +1,7 @@
 #!/bin/sh
 # test_install.sh BUILDDIR VERSION HEADERS: `meson install` into a scratch
 # DESTDIR puts the sealvisor module's DKMS source tree, the udev rule and
-# the modules-load.d entry where an installed system needs them
+# the modules-load.d and sysusers.d entries where an installed system needs them
 # (docs/access.md); the installed tree then builds on its own, as DKMS
 # would build it (make -C HEADERS M=...), without a warning.
 set -eu
@@ -26,6 +26,8 @@ grep -qx 'KERNEL=="sealvisor", SUBSYSTEM=="misc", OWNER="root", GROUP="sealvisor
     { echo "FAIL: udev rule missing or changed"; exit 1; }
 load="$tmp/root$prefix/lib/modules-load.d/sealvisor.conf"
 [ "$(grep -v '^#' "$load")" = sealvisor ] || { echo "FAIL: modules-load.d entry"; exit 1; }
+users="$tmp/root$prefix/lib/sysusers.d/sealvisor.conf"
+[ "$(grep -v '^#' "$users")" = "g sealvisor - -" ] || { echo "FAIL: sysusers.d entry"; exit 1; }
 # The headers the ioctls need are installed for user programs too.
 [ -f "$tmp/root$prefix/include/sealvisor/ioctl.h" ] || { echo "FAIL: sealvisor/ioctl.h not installed"; exit 1; }
 # DKMS copies the tree to its own build folder and runs Kbuild there.
