@@ -504,7 +504,8 @@ static int callee_timeout(long times)
  * The guest's SSE and x87 registers across a process call: set to known
  * values, a hypercall that starts a process executing FPU instructions
  * (t-cycle -5), read back, all in one asm block so that no library code
- * touches them between.  The process faults or runs on its own state;
+ * touches them between.  With /dev/sealvisor the block makes the ioctl
+ * system call and the module the hypercall; without it, the hypercall.  The process faults or runs on its own state;
  * the guest's must come back unchanged.
  */
 #define XMM_LOAD(n) "movdqu " #n "*16(%[p]), %%xmm" #n "\n\t"
