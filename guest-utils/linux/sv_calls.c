@@ -97,7 +97,7 @@ static long sv_msgsendbuf(struct sv_req *r, struct sealvisor_call *c)
 		if (total > SV_MSG_MAX_BYTES)
 			return -E2BIG;
 	}
-	area = kvmalloc(total ? total : 1, GFP_KERNEL);
+	area = kvmalloc(total ? total : 1, GFP_KERNEL | __GFP_NOWARN);
 	if (!area)
 		return -ENOMEM;
 	for (i = 0, p = area; i < n; p += ub[i].len, i++) {

@@ -58,11 +58,13 @@ void *sv_copy_in(u64 uptr, u64 len, u64 max, long *err)
 {
 	void *k;
 
-	if (len > max) {
+	/* kvmalloc warns past INT_MAX, whatever -Dmax_binary_size says. */
+	if (len > max || len > INT_MAX) {
 		*err = -E2BIG;
 		return NULL;
 	}
-	k = kvmalloc(len ? len : 1, GFP_KERNEL);
+	/* A guest short of memory gets -ENOMEM, not an allocation-failure splat. */
+	k = kvmalloc(len ? len : 1, GFP_KERNEL | __GFP_NOWARN);
 	if (!k) {
 		*err = -ENOMEM;
 		return NULL;
@@ -113,7 +115,7 @@ static long sv_generic(struct sv_req *r, struct sealvisor_call *c)
 			if (n > b->max)
 				n = b->max;
 			bytes[i] = n * b->elem;
-			k[i] = kvzalloc(bytes[i] ? bytes[i] : 1, GFP_KERNEL);
+			k[i] = kvzalloc(bytes[i] ? bytes[i] : 1, GFP_KERNEL | __GFP_NOWARN);
 			if (!k[i])
 				err = -ENOMEM;
 			else if (b->len != SV_LEN_FIXED)
