@@ -14,6 +14,9 @@ fi
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,etc/sv,proc,sys,dev,tmp,root,usr/bin}
+# mktemp made / 0700: the guest's other users (the access tests) need to reach /bin.
+chmod 755 "$root"
+chmod 1777 "$root/tmp"
 cp "$busybox" "$root/bin/busybox"
 cp "$init" "$root/init"
 chmod 755 "$root/init" "$root/bin/busybox"

@@ -60,7 +60,11 @@ case "$r" in *"(-66)") pass svn-revoke-unsorted ;; *) failed svn-revoke-unsorted
 # Longer than any list may be: refused before its signature is looked at.
 head -c 16409 /dev/zero > /tmp/big.rl
 r=$(vmmctl revoke /tmp/big.rl rl2.sig 2>&1)
-case "$r" in *"more entries than the VMM keeps (-67)") pass svn-revoke-oversized ;; *) failed svn-revoke-oversized "$r" ;; esac
+# Through /dev/sealvisor the module refuses it before the VMM sees it (it
+# copies no more than the VMM takes); directly, the VMM does.
+want="more entries than the VMM keeps (-67)"
+[ -c /dev/sealvisor ] && want="too large (-5)"
+case "$r" in *"$want") pass svn-revoke-oversized ;; *) failed svn-revoke-oversized "$r (expected '$want')" ;; esac
 r=$(vmmctl revoke rl2 rl2.sig 2>&1)
 case "$r" in
     *"1 process(es) killed") ps_has rv-one && failed svn-revoke-kills "rv-one still runs" || pass svn-revoke-kills ;;

@@ -46,6 +46,8 @@ if [ -f /etc/sv/proc-test.sh ]; then
     last=$(($(nproc) - 1))
     taskset -c "$last" sh /etc/sv/proc-test.sh || fail=1
 fi
+# Who may drive Sealvisor: the device, ring 3, other users (issue 13).
+sh /etc/sv/access-test.sh || fail=1
 # A nested call's callee runs out of time: its caller survives (issue 10).
 svsmp callee-timeout 100 || fail=1
 # The guest's FPU/SSE registers across a process call that uses the FPU (issue 10).

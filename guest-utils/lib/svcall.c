@@ -2,9 +2,16 @@
 #include "svcall.h"
 
 #include <cpuid.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
-static int opened;   /* 0 unknown, 1 yes, -1 no */
+#include <sealvisor/ioctl.h>
+
+static int opened;   /* 0 unknown, 1 device, 2 direct, < 0 the error */
+static int dev_fd = -1;
 static int use_vmcall;
 
 void sv_cpuid_signature(char out[13])
@@ -22,23 +29,57 @@ void sv_cpuid_signature(char out[13])
 	out[12] = '\0';
 }
 
-int sv_open(void)
+/* 0 under Sealvisor (and the instruction chosen), -SV_ENODEV elsewhere. */
+static int detect(void)
 {
 	char sig[13];
 	unsigned int a, b, c, d;
 
-	if (opened)
-		return opened > 0 ? 0 : -SV_ENODEV;
 	sv_cpuid_signature(sig);
-	if (strcmp(sig, SV_CPUID_SIGNATURE) != 0) {
-		opened = -1;
+	if (strcmp(sig, SV_CPUID_SIGNATURE) != 0)
 		return -SV_ENODEV;
-	}
 	__cpuid(0, a, b, c, d);
 	/* "GenuineIntel" and Intel-compatible CPUs use VMX's vmcall. */
 	use_vmcall = (b == 0x756e6547 && d == 0x49656e69 && c == 0x6c65746e);
-	opened = 1;
 	return 0;
+}
+
+int sv_open(void)
+{
+	int rc;
+
+	if (opened)
+		return opened > 0 ? 0 : opened;
+	if ((rc = detect())) {
+		opened = rc;
+		return rc;
+	}
+	dev_fd = open(SEALVISOR_DEVICE, O_RDWR | O_CLOEXEC);
+	if (dev_fd >= 0) {
+		opened = 1;
+		return 0;
+	}
+	if (errno == EACCES || errno == EPERM) {
+		opened = -SV_EDEVACCESS;
+		return opened;
+	}
+	/*
+	 * No device (or a node without its module): direct hypercalls, if
+	 * this VMM takes them from user space.  ps with room for nothing has
+	 * no effect anywhere; guest_access=kernel refuses it with -SV_EPERM.
+	 */
+	int64_t nr = sv_lookup(SV_HC_PS);
+	if (nr > 0 && sv_hypercall((uint64_t)nr, 0, 0, 0, 0) == -SV_EPERM) {
+		opened = -SV_ENOMODULE;
+		return opened;
+	}
+	opened = 2;
+	return 0;
+}
+
+int sv_device_fd(void)
+{
+	return opened == 1 ? dev_fd : -1;
 }
 
 int64_t sv_hypercall(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
@@ -67,13 +108,61 @@ int64_t sv_lookup(const char *name)
 	return nr == 0 ? -SV_ENOSYS : nr;
 }
 
+unsigned long sv_ioctl_request(const char *name)
+{
+#define SV_IOC_MATCH(ident, index, hc)   \
+	if (!strcmp(name, hc))           \
+		return SEALVISOR_IOC(index);
+	SEALVISOR_IOCTLS(SV_IOC_MATCH)
+#undef SV_IOC_MATCH
+	return 0;
+}
+
+/* The module's refusals, as the codes the tools already explain. */
+static int64_t from_errno(int e)
+{
+	switch (e) {
+	case EFAULT:
+		return -SV_EFAULT;
+	case E2BIG:
+		return -SV_E2BIG;
+	case ENOMEM:
+		return -SV_ENOMEM;
+	case EPERM:
+	case EACCES:
+		return -SV_EADMIN;
+	case ENOTTY:
+		return -SV_ENOIOCTL;
+	default:
+		return -SV_EINVAL;
+	}
+}
+
 int64_t sv_call(const char *name, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
+	if (opened == 1) {
+		struct sealvisor_call c = { { a1, a2, a3, a4 }, 0 };
+		unsigned long req = sv_ioctl_request(name);
+
+		if (!req)
+			return -SV_ENOIOCTL;
+		if (ioctl(dev_fd, req, &c) < 0)
+			return from_errno(errno);
+		return c.result;
+	}
 	int64_t nr = sv_lookup(name);
 
 	if (nr < 0)
 		return nr;
 	return sv_hypercall((uint64_t)nr, a1, a2, a3, a4);
+}
+
+int64_t sv_version_direct(char *buf, uint64_t size)
+{
+	if (detect())
+		return -SV_ENODEV;
+	int64_t nr = sv_lookup(SV_HC_VERSION);
+	return nr < 0 ? nr : sv_hypercall((uint64_t)nr, (uint64_t)(uintptr_t)buf, size, 0, 0);
 }
 
 const char *sv_error_message(int64_t rc)

@@ -6,6 +6,9 @@
  * exact error code.
  *
  *   svtest hypercalls   the hypercall ABI checks
+ *   svtest ring3        direct hypercalls from ring 3: refused under
+ *                       guest_access=kernel (but the detection calls), taken under any
+ *   svtest device       hostile ioctls on /dev/sealvisor: exact errnos
  *   svtest stats        prints the VMM's counters and memory ranges
  *   svtest vmm-ranges   prints "start end" lines of the hidden ranges
  *   svtest builtin NAME VALUE [kill]
@@ -17,20 +20,28 @@
  *                       N loads while another thread rewrites the buffer
  *   svtest fill BIN SIG fills the process table, then empties it
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <sealvisor/ioctl.h>
+#include <sv_config.h>
 
 #include "svcall.h"
 #include "svfile.h"
+#include "svtest.h"
 
-static int failures;
+int failures;
 
-static void expect(const char *name, int64_t got, int64_t want)
+void expect(const char *name, int64_t got, int64_t want)
 {
 	if (got == want) {
 		printf("SVTEST PASS %s\n", name);
@@ -53,14 +64,21 @@ static int get_stats(struct sv_stats *s)
 	return 0;
 }
 
+/* version by a direct ring-3 hypercall. */
+static int64_t version_direct(uint64_t buf, uint64_t size)
+{
+	return sv_hypercall((uint64_t)sv_lookup(SV_HC_VERSION), buf, size, 0, 0);
+}
+
 static int hypercalls(void)
 {
 	char sig[13], buf[128];
 
 	sv_cpuid_signature(sig);
 	expect("cpuid-signature", strcmp(sig, SV_CPUID_SIGNATURE), 0);
-	if (sv_open() != 0) {
-		printf("SVTEST FAIL open: not running under Sealvisor\n");
+	int orc = sv_open();
+	if (orc != 0) {
+		printf("SVTEST FAIL open: %s\n", sv_error_message(orc));
 		return 1;
 	}
 	memset(buf, 0, sizeof(buf));
@@ -69,26 +87,35 @@ static int hypercalls(void)
 	expect("version-prefix", strncmp(buf, "Sealvisor ", 10), 0);
 	printf("SVTEST version: %s\n", buf);
 
-	/* Unknown numbers and names. */
-	expect("unknown-number", sv_hypercall(0x7fffffff, 0, 0, 0, 0), -SV_ENOSYS);
+	/*
+	 * Unknown numbers and names.  From ring 3 under guest_access=kernel
+	 * an unknown number is refused before it is looked at.
+	 */
+	expect("unknown-number", sv_hypercall(0x7fffffff, 0, 0, 0, 0),
+	       SV_GUEST_ACCESS_ANY ? -SV_ENOSYS : -SV_EPERM);
 	expect("unknown-name", sv_hypercall(SV_HC_GET_NUMBER, (uint64_t)(uintptr_t)"no-such-call", 0, 0, 0), 0);
 	expect("name-bad-pointer", sv_hypercall(SV_HC_GET_NUMBER, 8, 0, 0, 0), -SV_EFAULT);
 
-	/* Buffers: too small, unmapped, a kernel address from ring 3, read-only. */
-	expect("version-small-buffer", sv_call(SV_HC_VERSION, (uint64_t)(uintptr_t)buf, 4, 0, 0), -SV_ERANGE);
-	expect("version-null", sv_call(SV_HC_VERSION, 0, sizeof(buf), 0, 0), -SV_EFAULT);
+	/*
+	 * Buffers: too small, unmapped, a kernel address from ring 3,
+	 * read-only.  These go straight to the VMM from ring 3 (version is
+	 * a detection call every VMM answers there): its own page walk is
+	 * what is checked, not the module's copies (svtest device).
+	 */
+	expect("version-small-buffer", version_direct((uint64_t)(uintptr_t)buf, 4), -SV_ERANGE);
+	expect("version-null", version_direct(0, sizeof(buf)), -SV_EFAULT);
 	void *hole = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	munmap(hole, 8192);
-	expect("version-unmapped", sv_call(SV_HC_VERSION, (uint64_t)(uintptr_t)hole, sizeof(buf), 0, 0), -SV_EFAULT);
+	expect("version-unmapped", version_direct((uint64_t)(uintptr_t)hole, sizeof(buf)), -SV_EFAULT);
 	expect("version-kernel-address",
-	       sv_call(SV_HC_VERSION, 0xffffffff81000000ULL, sizeof(buf), 0, 0), -SV_EPERM);
+	       version_direct(0xffffffff81000000ULL, sizeof(buf)), -SV_EPERM);
 	void *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	expect("version-read-only", sv_call(SV_HC_VERSION, (uint64_t)(uintptr_t)ro, sizeof(buf), 0, 0), -SV_EFAULT);
+	expect("version-read-only", version_direct((uint64_t)(uintptr_t)ro, sizeof(buf)), -SV_EFAULT);
 	/* A buffer that crosses into an unmapped page fails as a whole. */
 	char *two = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	munmap(two + 4096, 4096);
 	expect("version-crossing-unmapped",
-	       sv_call(SV_HC_VERSION, (uint64_t)(uintptr_t)(two + 4090), sizeof(buf), 0, 0), -SV_EFAULT);
+	       version_direct((uint64_t)(uintptr_t)(two + 4090), sizeof(buf)), -SV_EFAULT);
 
 	/* The guest goes on: a good call still works afterwards. */
 	memset(buf, 0, sizeof(buf));
@@ -98,6 +125,45 @@ static int hypercalls(void)
 	struct sv_stats s;
 	expect("stats", get_stats(&s), 0);
 	printf("SVTEST DONE hypercalls failures=%d\n", failures);
+	return failures ? 1 : 0;
+}
+
+/*
+ * Direct hypercalls from this program's ring 3, around /dev/sealvisor:
+ * under guest_access=kernel only the detection calls answer, every other
+ * one (effect-free or not) is refused with -SV_EPERM; under any they all
+ * work as before.
+ */
+static int ring3(void)
+{
+	char buf[128];
+
+	if (sv_open() == -SV_ENODEV)
+		return 1;
+	int64_t ps = sv_lookup(SV_HC_PS);
+	expect("ring3-get-number-answers", ps > 0, 1);
+	memset(buf, 0, sizeof(buf));
+	int64_t n = version_direct((uint64_t)(uintptr_t)buf, sizeof(buf));
+	expect("ring3-version-answers", n, (int64_t)strlen(buf));
+	struct sv_stats st;
+	memset(&st, 0, sizeof(st));
+	int64_t r = sv_hypercall((uint64_t)sv_lookup(SV_HC_STATS), (uint64_t)(uintptr_t)&st, sizeof(st), 0, 0);
+	expect(SV_GUEST_ACCESS_ANY ? "ring3-stats-taken" : "ring3-stats-refused",
+	       r, SV_GUEST_ACCESS_ANY ? (int64_t)sizeof(st) : -SV_EPERM);
+	/* ps with room for no entry: 0, or -SV_ERANGE when processes exist. */
+	r = sv_hypercall((uint64_t)ps, 0, 0, 0, 0);
+	if (SV_GUEST_ACCESS_ANY)
+		expect("ring3-ps-taken", r == 0 || r == -SV_ERANGE, 1);
+	else
+		expect("ring3-ps-refused", r, -SV_EPERM);
+	r = sv_hypercall((uint64_t)sv_lookup(SV_HC_BUILTIN), (uint64_t)(uintptr_t)"t-adder", 0,
+			 SV_BUILTIN_KILL_AFTER, 0);
+	expect(SV_GUEST_ACCESS_ANY ? "ring3-builtin-taken" : "ring3-builtin-refused", r,
+	       SV_GUEST_ACCESS_ANY ? 1 : -SV_EPERM);
+	r = sv_hypercall((uint64_t)sv_lookup(SV_HC_KILL), 0x7fffffff, 1, 0, 0);
+	expect(SV_GUEST_ACCESS_ANY ? "ring3-kill-taken" : "ring3-kill-refused", r,
+	       SV_GUEST_ACCESS_ANY ? -SV_EBADDESC : -SV_EPERM);
+	printf("SVTEST DONE ring3 failures=%d\n", failures);
 	return failures ? 1 : 0;
 }
 
@@ -257,13 +323,17 @@ static int load_args(const char *binpath, const char *sigpath)
 	expect("load-binary-unmapped", load(hole, good_bsize, good_sig, good_ssize), -SV_EFAULT);
 	still_works("binary-unmapped");
 	/* A signature length no trusted key has is refused before anything is copied. */
-	expect("load-sig-length-checked-first", load(hole, good_bsize, good_sig, good_ssize - 1),
+	/* (The module copies the binary first: there the VMM sees a good one.) */
+	expect("load-sig-length-checked-first",
+	       load(sv_device_fd() >= 0 ? good_bin : hole, good_bsize, good_sig, good_ssize - 1),
 	       -SV_ESIG_NOKEY);
 	still_works("sig-length-checked-first");
 	expect("load-signature-unmapped", load(good_bin, good_bsize, hole, good_ssize), -SV_EFAULT);
 	still_works("signature-unmapped");
+	/* The VMM refuses a supervisor page to ring 3; the module cannot copy from one. */
 	expect("load-binary-kernel-address",
-	       load((void *)0xffffffff81000000ULL, good_bsize, good_sig, good_ssize), -SV_EPERM);
+	       load((void *)0xffffffff81000000ULL, good_bsize, good_sig, good_ssize),
+	       sv_device_fd() >= 0 ? -SV_EFAULT : -SV_EPERM);
 	still_works("binary-kernel-address");
 	/* A binary that runs off the end of its mapping. */
 	expect("load-binary-past-mapping", load(good_bin, good_bsize + (2u << 20), good_sig, good_ssize),
@@ -446,11 +516,16 @@ int main(int argc, char **argv)
 		return fill(argv[2], argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "hypercalls"))
 		return hypercalls();
+	if (argc == 2 && !strcmp(argv[1], "ring3"))
+		return ring3();
+	if (argc == 2 && !strcmp(argv[1], "device"))
+		return device_checks();
 	if (argc == 2 && !strcmp(argv[1], "stats"))
 		return stats();
 	if (argc == 2 && !strcmp(argv[1], "vmm-ranges"))
 		return ranges();
-	fprintf(stderr, "usage: svtest hypercalls|stats|vmm-ranges|builtin NAME VALUE [kill]|timed-builtin NAME VALUE|msgcall|audit-total|cycles N|"
+	fprintf(stderr, "usage: svtest hypercalls|ring3|device|stats|vmm-ranges|builtin NAME VALUE [kill]|"
+			"timed-builtin NAME VALUE|msgcall|audit-total|cycles N|"
 			"load-args BIN SIG|race BIN SIG N|fill BIN SIG\n");
 	return 2;
 }

@@ -298,8 +298,9 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (sv_open() != 0) {
-		fprintf(stderr, "vmmctl: not running under Sealvisor\n");
+	int orc = sv_open();
+	if (orc != 0) {
+		fprintf(stderr, "vmmctl: %s\n", sv_error_message(orc));
 		return 1;
 	}
 	if (!strcmp(argv[1], "ps") && argc == 2)

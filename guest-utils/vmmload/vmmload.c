@@ -56,8 +56,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (sv_open() != 0) {
-		fprintf(stderr, "vmmload: not running under Sealvisor\n");
+	int orc = sv_open();
+	if (orc != 0) {
+		fprintf(stderr, "vmmload: %s\n", sv_error_message(orc));
 		return 1;
 	}
 	size_t bsize, ssize;

@@ -48,6 +48,21 @@ static int64_t hc_version(struct hc_call *c)
 }
 HYPERCALL(version, SV_HC_VERSION, hc_version);
 
+/*
+ * guest_access=kernel (docs/access.md): the guest's kernel decides which of
+ * its users may ask (the sealvisor module and /dev/sealvisor's
+ * permissions), so a caller in guest ring 3 gets only what a tool needs to
+ * say "running under Sealvisor, but go through the module": the number
+ * lookup and the version.  The CPL is the one the vendor code read from
+ * the VMCB's CPL field (SVM) or the SS access rights' DPL (VMX).
+ */
+static bool hc_allowed(uint64_t nr, const struct sv_guest_paging *pg)
+{
+	if (SV_GUEST_ACCESS_ANY || pg->cpl == 0 || nr == SV_HC_GET_NUMBER)
+		return true;
+	return nr >= 1 && nr <= hc_count() && __hypercalls_start[nr - 1].fn == hc_version;
+}
+
 int64_t hc_dispatch(struct sv_vcpu *v, const struct sv_vcpu_ops *ops)
 {
 	struct hc_call c = {
@@ -58,6 +73,16 @@ int64_t hc_dispatch(struct sv_vcpu *v, const struct sv_vcpu_ops *ops)
 	uint64_t nr = v->regs.rax;
 
 	ops->get_paging(v, &c.paging);
+	if (!hc_allowed(nr, &c.paging)) {
+		/* Said once, so that a looping program cannot flood the console. */
+		static bool told;
+		if (!told) {
+			told = true;
+			sv_printf("hypercall %lu from guest ring 3 refused (guest_access=kernel: use "
+				  "/dev/sealvisor); further refusals are not logged\n", (unsigned long)nr);
+		}
+		return -SV_EPERM;
+	}
 	if (nr == SV_HC_GET_NUMBER)
 		return hc_get_number(&c);
 	if (nr > hc_count())

@@ -67,7 +67,12 @@
 	X(SV_ERL_UNSORTED, 66, "revocation list: entries not in strictly ascending order") \
 	X(SV_ERL_TOOBIG, 67, "revocation list: more entries than the VMM keeps") \
 	X(SV_ERL_VERSION, 68, "revocation list: unknown magic, format version or flags") \
-	X(SV_ERL_STALE, 69, "revocation list: not newer than the list in force")
+	X(SV_ERL_STALE, 69, "revocation list: not newer than the list in force") \
+	/* Guest side of access (issue 13, docs/access.md): said by the tools' library. */ \
+	X(SV_ENOMODULE, 70, "module not loaded: this Sealvisor takes hypercalls only from the guest kernel (guest_access=kernel); load it with modprobe sealvisor") \
+	X(SV_EDEVACCESS, 71, "/dev/sealvisor: permission denied (root:sealvisor 0660); ask to be added to group sealvisor") \
+	X(SV_EADMIN, 72, "/dev/sealvisor: this operation needs root (CAP_SYS_ADMIN); group sealvisor may load, message and read") \
+	X(SV_ENOIOCTL, 73, "/dev/sealvisor: the loaded sealvisor module does not offer this hypercall")
 
 enum sv_error {
 #define SV_ERR_ENUM(name, num, msg) name = num,

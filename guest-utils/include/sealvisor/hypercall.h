@@ -9,7 +9,12 @@
 #ifndef SEALVISOR_HYPERCALL_H
 #define SEALVISOR_HYPERCALL_H
 
+/* The sealvisor kernel module (guest-utils/linux) includes this header too. */
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
 #include <stdint.h>
+#endif
 
 /* CPUID leaf 0x40000000: EBX, ECX, EDX spell this (12 bytes). */
 #define SV_CPUID_LEAF 0x40000000u
