@@ -170,7 +170,9 @@ uint64_t memmap_top(const struct mem_range *map, unsigned int n)
 	uint64_t top = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
-		if (map[i].type == MEM_USABLE && map[i].base + map[i].size > top)
+		/* Boot-services memory is RAM too: the guest's, and in the direct map. */
+		bool ram = map[i].type == MEM_USABLE || map[i].type == MEM_EFI_BOOT;
+		if (ram && map[i].base + map[i].size > top)
 			top = map[i].base + map[i].size;
 	}
 	return top;
