@@ -113,20 +113,16 @@ int efi_mmap_to_e820(const struct efi_md *md, unsigned int n, bool for_vmm,
 	return (int)nout;
 }
 
-/* How restrictive a descriptor is, by what it is as E820 memory. */
+/*
+ * How restrictive a descriptor is: as its E820 type (memmap_strength),
+ * runtime services one step above the other reserved kinds, since the
+ * firmware needs them mapped.
+ */
 static unsigned int strength(uint32_t efi_type)
 {
-	switch (efi_e820_type(efi_type)) {
-	case MEM_USABLE:
-		return 0;
-	case MEM_ACPI:
-		return 1;
-	case MEM_NVS:
-		return 2;
-	default:
-		/* Runtime services above the other reserved kinds: the firmware needs them mapped. */
-		return efi_type == EFI_RUNTIME_SERVICES_CODE || efi_type == EFI_RUNTIME_SERVICES_DATA ? 4 : 3;
-	}
+	bool runtime = efi_type == EFI_RUNTIME_SERVICES_CODE || efi_type == EFI_RUNTIME_SERVICES_DATA;
+
+	return memmap_strength(efi_e820_type(efi_type)) + (runtime ? 1 : 0);
 }
 
 static bool inside(const struct sv_range *r, unsigned int nr, uint64_t lo, uint64_t hi)

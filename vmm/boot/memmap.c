@@ -9,8 +9,8 @@
 
 #define HIDDEN_TYPE 0xffffffffu /* internal marker, reported as reserved */
 
-/* How restrictive a type is: usable < ACPI reclaimable < NVS < the rest. */
-static unsigned int strength(uint32_t type)
+/* Documented in sv/memmap.h. */
+unsigned int memmap_strength(uint32_t type)
 {
 	switch (type) {
 	case MEM_USABLE:
@@ -70,7 +70,7 @@ static int overlay(const struct mem_range *a, unsigned int na, const struct sv_r
 		uint32_t type = 0;
 		for (unsigned int i = 0; i < na; i++) {
 			if (a[i].base <= lo && hi <= a[i].base + a[i].size &&
-			    (!covered || strength(a[i].type) > strength(type))) {
+			    (!covered || memmap_strength(a[i].type) > memmap_strength(type))) {
 				type = a[i].type;
 				covered = true;
 			}

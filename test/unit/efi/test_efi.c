@@ -3,14 +3,14 @@
  * checks (descriptor sizes, versions, truncation, alignment, wrap), its
  * conversion to E820 types, the guest's EFI map (overlapping and unsorted
  * descriptors, hidden and loader ranges, runtime regions kept apart) and
- * its agreement with the guest's E820 map, the multiboot2 EFI tags, the
- * EFI configuration table's RSDP, the RSDP read at an address, and the
- * boot_params fields (acpi_rsdp_addr, efi_info).
+ * its agreement with the guest's E820 map, the multiboot2 EFI tags, and
+ * the boot_params fields (acpi_rsdp_addr, efi_info).  The system table
+ * and the RSDP read are in test_efi_systab.c.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include <sv/acpi.h>
+#include <sv/bytes.h>
 #include <sv/efi.h>
 #include <sv/linux_boot.h>
 #include <sv/mb2.h>
@@ -284,20 +284,12 @@ static void test_write(void)
 			       MD(EFI_CONVENTIONAL_MEMORY, 0x0, 0x1000, 0xf) };
 	memset(buf, 0x77, sizeof(buf));
 	CHECK_EQ(efi_mmap_write(md, 2, 48, buf, sizeof(buf)), 96);
-	uint32_t t;
-	uint64_t v;
-	memcpy(&t, buf, 4);
-	CHECK_EQ(t, EFI_RUNTIME_SERVICES_CODE);
-	memcpy(&v, buf + 8, 8);
-	CHECK_EQ(v, 0x1f000000);
-	memcpy(&v, buf + 16, 8);
-	CHECK_EQ(v, 0); /* VirtualStart */
-	memcpy(&v, buf + 24, 8);
-	CHECK_EQ(v, 3);
-	memcpy(&v, buf + 32, 8);
-	CHECK_EQ(v, (long long)RT);
-	memcpy(&v, buf + 40, 8);
-	CHECK_EQ(v, 0); /* padding */
+	CHECK_EQ(rd32(buf), EFI_RUNTIME_SERVICES_CODE);
+	CHECK_EQ(rd64(buf + 8), 0x1f000000);
+	CHECK_EQ(rd64(buf + 16), 0); /* VirtualStart */
+	CHECK_EQ(rd64(buf + 24), 3);
+	CHECK_EQ(rd64(buf + 32), (long long)RT);
+	CHECK_EQ(rd64(buf + 40), 0); /* padding */
 	CHECK_EQ(buf[96], 0x77); /* nothing past the end */
 	/* Read back by the parser, the same descriptors. */
 	struct efi_md back[2];
@@ -433,157 +425,16 @@ static void test_mb2_efi(void)
 	STREQ(b.error, "EFI system table tag too short");
 }
 
-/* ---- fake physical memory for the system table and the RSDP ---- */
-#define FAKE_BASE 0x1f000000ULL
-static uint8_t fake[0x4000];
-
-static const void *fake_map(void *ctx, uint64_t pa, uint64_t len)
-{
-	(void)ctx;
-	if (pa < FAKE_BASE || len > sizeof(fake) || pa - FAKE_BASE > sizeof(fake) - len)
-		return NULL;
-	return fake + (pa - FAKE_BASE);
-}
-
-static const uint8_t g20[16] = { 0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11,
-				 0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 };
-static const uint8_t g10[16] = { 0x30, 0x2d, 0x9d, 0xeb, 0x88, 0x2d, 0xd3, 0x11,
-				 0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d };
-static const uint8_t gsmbios[16] = { 0x31, 0x2d, 0x9d, 0xeb, 0x88, 0x2d, 0xd3, 0x11,
-				     0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d };
-
-/* A system table at FAKE_BASE + 0x18, its configuration table at +0x1000. */
-static void build_systab(uint64_t count, const uint8_t *const *guids, const uint64_t *addrs)
-{
-	uint64_t sig = EFI_SYSTAB_SIGNATURE, tables = FAKE_BASE + 0x1000;
-	uint32_t hsize = 120;
-	memset(fake, 0, sizeof(fake));
-	memcpy(fake + 0x18, &sig, 8);
-	memcpy(fake + 0x18 + 12, &hsize, 4);
-	memcpy(fake + 0x18 + 104, &count, 8);
-	memcpy(fake + 0x18 + 112, &tables, 8);
-	for (uint64_t i = 0; i < count && i < 8; i++) {
-		memcpy(fake + 0x1000 + i * 24, guids[i], 16);
-		memcpy(fake + 0x1000 + i * 24 + 16, &addrs[i], 8);
-	}
-}
-
-static void fix_sum(uint8_t *p, size_t len, size_t at)
-{
-	uint8_t s = 0;
-	p[at] = 0;
-	for (size_t i = 0; i < len; i++)
-		s = (uint8_t)(s + p[i]);
-	p[at] = (uint8_t)-s;
-}
-
-static void test_systab(void)
-{
-	struct acpi_mem mem = { fake_map, NULL };
-	const uint64_t st = FAKE_BASE + 0x18;
-	uint64_t rsdp = 0;
-	bool a20 = false;
-	const char *why = NULL;
-
-	/* The ACPI 2.0 entry wins over the 1.0 one, whichever comes first. */
-	const uint8_t *g1[3] = { gsmbios, g10, g20 };
-	uint64_t a1[3] = { 0x111000, 0x222000, 0x333000 };
-	build_systab(3, g1, a1);
-	CHECK_EQ(efi_systab_find_rsdp(&mem, st, &rsdp, &a20, &why), 0);
-	CHECK_EQ(rsdp, 0x333000);
-	CHECK(a20);
-	/* Only 1.0. */
-	const uint8_t *g2[2] = { gsmbios, g10 };
-	build_systab(2, g2, a1);
-	CHECK_EQ(efi_systab_find_rsdp(&mem, st, &rsdp, &a20, &why), 0);
-	CHECK_EQ(rsdp, 0x222000);
-	CHECK(!a20);
-	/* Neither. */
-	build_systab(1, g2, a1);
-	CHECK_EQ(efi_systab_find_rsdp(&mem, st, &rsdp, &a20, &why), -SV_ENOENT);
-	STREQ(why, "no ACPI entry in the EFI configuration table");
-	/* Hostile tables. */
-	build_systab(3, g1, a1);
-	fake[0x18] ^= 1;
-	CHECK_EQ(efi_systab_find_rsdp(&mem, st, &rsdp, &a20, &why), -SV_EINVAL);
-	STREQ(why, "EFI system table signature wrong");
-	build_systab(3, g1, a1);
-	uint64_t big = 100000;
-	memcpy(fake + 0x18 + 104, &big, 8);
-	CHECK_EQ(efi_systab_find_rsdp(&mem, st, &rsdp, &a20, &why), -SV_E2BIG);
-	build_systab(3, g1, a1);
-	uint64_t edge = FAKE_BASE + sizeof(fake) - 48; /* two of the three entries readable */
-	memcpy(fake + 0x18 + 112, &edge, 8);
-	CHECK_EQ(efi_systab_find_rsdp(&mem, st, &rsdp, &a20, &why), -SV_EFAULT);
-	STREQ(why, "EFI configuration table not readable");
-	build_systab(3, g1, a1);
-	uint64_t wrap = UINT64_MAX - 10;
-	memcpy(fake + 0x18 + 112, &wrap, 8);
-	CHECK_EQ(efi_systab_find_rsdp(&mem, st, &rsdp, &a20, &why), -SV_EINVAL);
-	build_systab(3, g1, a1);
-	uint32_t small = 64;
-	memcpy(fake + 0x18 + 12, &small, 4);
-	CHECK_EQ(efi_systab_find_rsdp(&mem, st, &rsdp, &a20, &why), -SV_EINVAL);
-	STREQ(why, "EFI system table smaller than a 64-bit one");
-	CHECK_EQ(efi_systab_find_rsdp(&mem, 0, &rsdp, &a20, &why), -SV_EINVAL);
-	CHECK_EQ(efi_systab_find_rsdp(&mem, 0x1000, &rsdp, &a20, &why), -SV_EFAULT);
-	uint64_t zero[3] = { 0, 0, 0 };
-	build_systab(3, g1, zero);
-	CHECK_EQ(efi_systab_find_rsdp(&mem, st, &rsdp, &a20, &why), -SV_EINVAL);
-	STREQ(why, "the EFI configuration table's ACPI entry is 0");
-}
-
-static void test_rsdp_read(void)
-{
-	struct acpi_mem mem = { fake_map, NULL };
-	struct acpi_rsdp r;
-	const char *why = NULL;
-	uint8_t *p = fake + 0x2014;
-
-	memset(fake, 0, sizeof(fake));
-	memcpy(p, "RSD PTR ", 8);
-	memcpy(p + 9, "BOCHS ", 6);
-	p[15] = 2;
-	uint32_t rsdt = 0x1f77c000, len = 36;
-	uint64_t xsdt = 0x1f77c0e8;
-	memcpy(p + 16, &rsdt, 4);
-	memcpy(p + 20, &len, 4);
-	memcpy(p + 24, &xsdt, 8);
-	fix_sum(p, 20, 8);
-	fix_sum(p, 36, 32);
-	CHECK_EQ(acpi_rsdp_read(&mem, FAKE_BASE + 0x2014, &r, &why), 0);
-	CHECK_EQ(r.pa, (long long)(FAKE_BASE + 0x2014));
-	CHECK_EQ(r.xsdt, (long long)xsdt);
-	CHECK_EQ(r.revision, 2);
-	/* Bad checksums: the first, then the extended one. */
-	p[8] ^= 0x40;
-	CHECK_EQ(acpi_rsdp_read(&mem, FAKE_BASE + 0x2014, &r, &why), -SV_EINVAL);
-	STREQ(why, "RSDP checksum wrong");
-	p[8] ^= 0x40;
-	p[32] ^= 0x40;
-	CHECK_EQ(acpi_rsdp_read(&mem, FAKE_BASE + 0x2014, &r, &why), -SV_EINVAL);
-	STREQ(why, "RSDP extended checksum wrong");
-	CHECK_EQ(r.pa, 0);
-	CHECK_EQ(acpi_rsdp_read(&mem, 0x5000, &r, &why), -SV_EFAULT);
-	CHECK_EQ(acpi_rsdp_read(&mem, FAKE_BASE + 0x2000, &r, &why), -SV_EINVAL);
-	STREQ(why, "no \"RSD PTR \" signature");
-}
-
 static void test_boot_params(void)
 {
 	static uint8_t zp[BOOT_PARAMS_SIZE];
 	struct linux_image k = { .version = 0x020f };
-	uint64_t v;
-	uint32_t w;
-
 	memset(zp, 0, sizeof(zp));
 	CHECK(linux_set_acpi_rsdp(zp, &k, 0x1234f77d014ULL));
-	memcpy(&v, zp + 0x70, 8);
-	CHECK_EQ(v, 0x1234f77d014ULL);
+	CHECK_EQ(rd64(zp + 0x70), 0x1234f77d014ULL);
 	k.version = 0x020e;
 	CHECK(linux_set_acpi_rsdp(zp, &k, 0xf5270));
-	memcpy(&v, zp + 0x70, 8);
-	CHECK_EQ(v, 0xf5270);
+	CHECK_EQ(rd64(zp + 0x70), 0xf5270);
 	/* Older kernels and a missing RSDP: nothing written. */
 	memset(zp, 0, sizeof(zp));
 	k.version = 0x020d;
@@ -597,20 +448,13 @@ static void test_boot_params(void)
 				    .desc_size = 48, .desc_version = 1 };
 	linux_set_efi_info(zp, &e);
 	CHECK_EQ(memcmp(zp + 0x1c0, "EL64", 4), 0);
-	memcpy(&w, zp + 0x1c4, 4);
-	CHECK_EQ(w, 0x0f5eb018);
-	memcpy(&w, zp + 0x1d8, 4);
-	CHECK_EQ(w, 1); /* systab_hi */
-	memcpy(&w, zp + 0x1c8, 4);
-	CHECK_EQ(w, 48);
-	memcpy(&w, zp + 0x1cc, 4);
-	CHECK_EQ(w, 1);
-	memcpy(&w, zp + 0x1d0, 4);
-	CHECK_EQ(w, 0x9000);
-	memcpy(&w, zp + 0x1d4, 4);
-	CHECK_EQ(w, 136 * 48);
-	memcpy(&w, zp + 0x1dc, 4);
-	CHECK_EQ(w, 0);
+	CHECK_EQ(rd32(zp + 0x1c4), 0x0f5eb018);
+	CHECK_EQ(rd32(zp + 0x1d8), 1); /* systab_hi */
+	CHECK_EQ(rd32(zp + 0x1c8), 48);
+	CHECK_EQ(rd32(zp + 0x1cc), 1);
+	CHECK_EQ(rd32(zp + 0x1d0), 0x9000);
+	CHECK_EQ(rd32(zp + 0x1d4), 136 * 48);
+	CHECK_EQ(rd32(zp + 0x1dc), 0); /* memmap_hi */
 	/* Nothing outside efi_info changed. */
 	for (size_t i = 0; i < sizeof(zp); i++) {
 		if (i < 0x1c0 || i >= 0x1e0)
@@ -626,8 +470,6 @@ int main(void)
 	test_guest();
 	test_write();
 	test_mb2_efi();
-	test_systab();
-	test_rsdp_read();
 	test_boot_params();
 	printf("efi: %d checks, %d failures\n", tcheck_checks, tcheck_failures);
 	return tcheck_failures ? 1 : 0;
