@@ -65,9 +65,10 @@ int linux_boot_params(uint8_t *zp, const uint8_t *img, const struct linux_image 
 
 /*
  * Sets boot_params.acpi_rsdp_addr (zero page 0x070), which kernels of
- * boot protocol 2.14 and later read before any search of their own.
- * (2.14's first form, a setup-header field in kernels 5.0 and 5.1, was
- * withdrawn; boot.rst says to treat 2.14 as 2.13 for the header.)
+ * boot protocol 2.14 and later (Linux 4.20 on) read before any search of
+ * their own.  (2.14's first form, a setup-header field, was reverted
+ * before it was released; boot.rst says to treat 2.14 as 2.13 for the
+ * header, the zero-page field stayed.)
  * Returns false, writing nothing, for an older kernel or rsdp 0.
  */
 bool linux_set_acpi_rsdp(uint8_t *zp, const struct linux_image *k, uint64_t rsdp);
