@@ -29,6 +29,22 @@ mb2_header:
 	.long MB2_ARCH_I386
 	.long mb2_header_end - mb2_header
 	.long -(MB2_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
+	/*
+	 * Information request (Multiboot2 spec, 3.1.4), marked optional so
+	 * that a loader without one of them still boots us: the memory map,
+	 * the ACPI RSDP (old and new), and on UEFI the 64-bit system table,
+	 * the EFI memory map and the image handle.  There is deliberately no
+	 * "EFI boot services" tag (type 7): GRUB exits boot services before
+	 * it jumps here, in 32-bit protected mode as on BIOS (docs/uefi.md).
+	 */
+	.balign 8
+mb2_info_request:
+	.short 1
+	.short 1                   /* flags: optional */
+	.long mb2_info_request_end - mb2_info_request
+	.long 6, 14, 15, 12, 17, 20
+mb2_info_request_end:
+	.balign 8
 	/* End tag: GRUB loads the ELF's program headers as they are. */
 	.short 0
 	.short 0

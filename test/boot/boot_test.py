@@ -4,7 +4,11 @@ markers on the serial console, never by QEMU's exit status (a triple fault
 under -no-reboot also exits 0).
 
   boot_test.py ISO ENTRY --expect TEXT ... [--forbid TEXT ...] [--allow TEXT] [--timeout S]
-               [--qemu-arg ARG ...] [--mem MiB] [--stop TEXT] [--tcg]
+               [--qemu-arg ARG ...] [--mem MiB] [--stop TEXT] [--tcg] [--uefi]
+               [--exit-within TEXT SECONDS]
+
+--uefi boots the ISO on q35 with OVMF; --exit-within passes only when QEMU
+itself ended (a guest power-off) at most SECONDS after the line with TEXT.
 """
 import argparse
 import os
@@ -32,6 +36,8 @@ def main():
     ap.add_argument("--qemu-arg", action="append", default=[])
     ap.add_argument("--cpu", help="TCG with this -cpu model instead of the usual choice")
     ap.add_argument("--log")
+    ap.add_argument("--uefi", action="store_true", help="q35 with Debian's OVMF firmware")
+    ap.add_argument("--exit-within", nargs=2, metavar=("TEXT", "SECONDS"))
     a = ap.parse_args()
 
     if not os.path.exists(a.iso):
@@ -42,10 +48,16 @@ def main():
     else:
         accel, desc = svqemu.pick_accel()
     print(f"accelerator: {desc}")
-    cmd = svqemu.qemu_command(a.iso, a.entry, accel, a.mem, a.qemu_arg)
     log = a.log or os.path.join(os.getcwd(), f"boot-{a.entry}-{os.getpid()}.log")
-    text, secs, reason = svqemu.run(cmd, a.timeout, log, stop_markers=a.stop)
+    extra = list(a.qemu_arg)
+    if a.uefi:
+        extra = svqemu.uefi_args(log + ".vars.fd") + extra
+    cmd = svqemu.qemu_command(a.iso, a.entry, accel, a.mem, extra)
+    times = []
+    text, secs, reason = svqemu.run(cmd, a.timeout, log, stop_markers=a.stop, line_times=times)
     print(f"QEMU ran {secs:.1f} s, ended by: {reason}; serial log: {log}")
+    if a.uefi:
+        os.unlink(log + ".vars.fd")
 
     failed = False
     for m in a.expect:
@@ -57,6 +69,20 @@ def main():
             if m in line:
                 print(f"FORBIDDEN: {line.strip()!r}")
                 failed = True
+    if a.exit_within:
+        marker, limit = a.exit_within[0], float(a.exit_within[1])
+        seen = next((t for t, line in times if marker in line), None)
+        if seen is None:
+            print(f"MISSING: {marker!r} (the line before the power-off)")
+            failed = True
+        elif reason != "exit":
+            print(f"QEMU did not exit after {marker!r} (ended by {reason}): no power-off")
+            failed = True
+        elif secs - seen > limit:
+            print(f"QEMU exited {secs - seen:.1f} s after {marker!r}, more than {limit} s")
+            failed = True
+        else:
+            print(f"power-off: QEMU exited {secs - seen:.1f} s after {marker!r}")
     if reason == "timeout" and not a.stop:
         print(f"TIMEOUT after {a.timeout} s")
         failed = True

@@ -72,6 +72,25 @@ def multi_thread_tcg(accel_args):
             for i, a in enumerate(accel_args)]
 
 
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+
+
+def uefi_args(vars_copy):
+    """QEMU arguments for a UEFI machine: q35 with Debian's OVMF (package
+    ovmf), its code read-only and vars_copy, a fresh copy of the variable
+    store made here, as the writable second flash (EFI variables persist
+    there for one run only)."""
+    import shutil
+    for f in (OVMF_CODE, OVMF_VARS):
+        if not os.path.exists(f):
+            raise SystemExit(f"{f} missing: install Debian's ovmf package (scripts/setup-deps)")
+    shutil.copyfile(OVMF_VARS, vars_copy)
+    return ["-machine", "q35",
+            "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
+            "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
+
+
 def qemu_command(iso, entry=None, accel_args=None, mem=512, extra=()):
     cmd = ["qemu-system-x86_64"] + list(accel_args or []) + [
         "-m", str(mem), "-no-reboot", "-display", "none", "-nodefaults",

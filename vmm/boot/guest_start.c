@@ -6,6 +6,7 @@
  */
 #include <sv/console.h>
 #include <sv/guest.h>
+#include <sv/guest_firmware.h>
 #include <sv/hypercall.h>
 #include <sv/linux_boot.h>
 #include <sv/memmap.h>
@@ -31,8 +32,11 @@ int guest_prepare(const struct mb2_boot *mb, const struct mem_range *map, unsign
 		  const struct sv_range *hidden, unsigned int nhidden, struct sv_guest_boot *boot)
 {
 	const char *why = NULL;
-	int rc = memmap_guest(map, n, hidden, nhidden, guest_map, MEMMAP_MAX);
+	/* On UEFI both of the guest's maps come from the EFI map; else from the VMM's. */
+	int rc = guest_fw_memmap(mb, hidden, nhidden, guest_map, MEMMAP_MAX);
 
+	if (rc == 0)
+		rc = memmap_guest(map, n, hidden, nhidden, guest_map, MEMMAP_MAX);
 	if (rc < 0) {
 		sv_printf("ERROR: the guest memory map needs more than %d entries\n", MEMMAP_MAX);
 		return rc;
@@ -96,6 +100,7 @@ int guest_prepare(const struct mb2_boot *mb, const struct mem_range *map, unsign
 		sv_printf("ERROR: %s\n", why);
 		return rc;
 	}
+	guest_fw_boot_params(mb, zp, &k);
 	/* boot_params keeps a copy of the header, so the kernel may now move. */
 	memmove(phys_to_virt(plan.load_addr), kimg + k.pm_offset, k.pm_size);
 	memcpy(phys_to_virt(GUEST_CMDLINE_ADDR), cmdline, clen + 1);

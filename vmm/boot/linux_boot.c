@@ -30,6 +30,15 @@
 #define ZP_EXT_RAMDISK_IMAGE 0x0c0
 #define ZP_EXT_RAMDISK_SIZE 0x0c4
 #define ZP_EXT_CMD_LINE_PTR 0x0c8
+#define ZP_ACPI_RSDP_ADDR 0x070
+#define ZP_EFI_LOADER_SIGNATURE 0x1c0
+#define ZP_EFI_SYSTAB 0x1c4
+#define ZP_EFI_MEMDESC_SIZE 0x1c8
+#define ZP_EFI_MEMDESC_VERSION 0x1cc
+#define ZP_EFI_MEMMAP 0x1d0
+#define ZP_EFI_MEMMAP_SIZE 0x1d4
+#define ZP_EFI_SYSTAB_HI 0x1d8
+#define ZP_EFI_MEMMAP_HI 0x1dc
 #define ZP_E820_ENTRIES 0x1e8
 #define ZP_E820_TABLE 0x2d0
 
@@ -37,6 +46,8 @@
 #define CAN_USE_HEAP 0x80
 #define HDRS_MAGIC 0x53726448 /* "HdrS" */
 #define MIN_PROTOCOL 0x020a   /* 2.10: pref_address and init_size */
+#define RSDP_PROTOCOL 0x020e  /* 2.14: boot_params.acpi_rsdp_addr */
+#define EFI64_SIGNATURE 0x34364c45 /* "EL64": a 64-bit EFI loader filled efi_info */
 #define MIN_LOAD 0x100000ULL
 
 static uint16_t rd16(const uint8_t *p)
@@ -208,4 +219,27 @@ int linux_boot_params(uint8_t *zp, const uint8_t *img, const struct linux_image 
 		wr32(e + 16, e820[i].type);
 	}
 	return 0;
+}
+
+/* Documented in sv/linux_boot.h. */
+bool linux_set_acpi_rsdp(uint8_t *zp, const struct linux_image *k, uint64_t rsdp)
+{
+	if (k->version < RSDP_PROTOCOL || rsdp == 0)
+		return false;
+	wr32(zp + ZP_ACPI_RSDP_ADDR, (uint32_t)rsdp);
+	wr32(zp + ZP_ACPI_RSDP_ADDR + 4, (uint32_t)(rsdp >> 32));
+	return true;
+}
+
+/* Documented in sv/linux_boot.h. */
+void linux_set_efi_info(uint8_t *zp, const struct linux_efi_info *e)
+{
+	wr32(zp + ZP_EFI_LOADER_SIGNATURE, EFI64_SIGNATURE);
+	wr32(zp + ZP_EFI_SYSTAB, (uint32_t)e->systab);
+	wr32(zp + ZP_EFI_SYSTAB_HI, (uint32_t)(e->systab >> 32));
+	wr32(zp + ZP_EFI_MEMDESC_SIZE, e->desc_size);
+	wr32(zp + ZP_EFI_MEMDESC_VERSION, e->desc_version);
+	wr32(zp + ZP_EFI_MEMMAP, (uint32_t)e->memmap);
+	wr32(zp + ZP_EFI_MEMMAP_HI, (uint32_t)(e->memmap >> 32));
+	wr32(zp + ZP_EFI_MEMMAP_SIZE, e->memmap_size);
 }

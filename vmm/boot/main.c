@@ -49,9 +49,41 @@ static __noreturn void stop(const char *why)
 	cpu_halt_forever();
 }
 
+/*
+ * The VMM's map: from the EFI memory map when the boot loader passed a
+ * good one (it is the final one, taken at ExitBootServices, and says what
+ * firmware runtime services own), else from the E820-style tag.
+ */
+static int firmware_map(void)
+{
+	static struct mem_range conv[MB2_MAX_MMAP];
+
+	if (mb.efi.systab_present)
+		sv_printf("UEFI boot: EFI system table at %lx, boot services exited by the boot loader%s\n",
+			  (unsigned long)mb.efi.systab,
+			  mb.efi.image_handle_present ? "" : " (no image handle passed: none is needed)");
+	if (mb.efi.mmap_error)
+		sv_printf("UEFI: the EFI memory map is refused: %s; using the boot loader's E820-style map, "
+			  "and Linux gets no EFI\n", mb.efi.mmap_error);
+	if (mb.efi.nmd) {
+		int ne = efi_mmap_to_e820(mb.efi.md, mb.efi.nmd, true, conv, MB2_MAX_MMAP);
+		if (ne > 0) {
+			sv_printf("memory map: from the EFI memory map (%u descriptors of %u bytes)\n",
+				  mb.efi.nmd, mb.efi.desc_size);
+			return memmap_normalize(conv, (unsigned int)ne, map, MEMMAP_MAX);
+		}
+		sv_printf("UEFI: the EFI memory map has more than %u distinct ranges; using the E820-style map, "
+			  "and Linux gets no EFI\n", MB2_MAX_MMAP);
+		mb.efi.nmd = 0;
+	}
+	if (mb.nmmap == 0)
+		return -SV_EINVAL;
+	return memmap_normalize(mb.mmap, mb.nmmap, map, MEMMAP_MAX);
+}
+
 static void setup_memory(void)
 {
-	int n = memmap_normalize(mb.mmap, mb.nmmap, map, MEMMAP_MAX);
+	int n = firmware_map();
 	if (n <= 0)
 		stop("unusable memory map from the boot loader");
 	map_n = (unsigned int)n;
@@ -152,6 +184,8 @@ void vmm_main(uint32_t magic, uint32_t info_phys)
 		stop("not started by a multiboot2 boot loader (bad magic in EAX)");
 	const uint8_t *info = phys_to_virt(info_phys);
 	if (mb2_parse(info, MB2_MAX_INFO_SIZE, info_phys, &mb)) {
+		if (mb.efi.mmap_error)
+			sv_printf("boot information: the EFI memory map is refused: %s\n", mb.efi.mmap_error);
 		sv_printf("boot information: %s\n", mb.error);
 		stop("cannot use the boot information from the boot loader");
 	}

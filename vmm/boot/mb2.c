@@ -16,6 +16,10 @@
 #define TAG_MMAP 6
 #define TAG_ACPI_OLD 14
 #define TAG_ACPI_NEW 15
+#define TAG_EFI64 12
+#define TAG_EFI_MMAP 17
+#define TAG_EFI_BS 18
+#define TAG_EFI64_IH 20
 
 static int copy_str(char *dst, const uint8_t *src, size_t avail)
 {
@@ -41,6 +45,29 @@ static void copy_rsdp(struct mb2_acpi_rsdp *dst, const uint8_t *body, size_t ble
 	dst->tag_len = blen > UINT32_MAX ? UINT32_MAX : (uint32_t)blen;
 	dst->len = (uint32_t)MIN(blen, sizeof(dst->bytes));
 	memcpy(dst->bytes, body, dst->len);
+}
+
+/* A map that fails its checks is dropped with the reason kept, never half used. */
+static void parse_efi_mmap(struct mb2_efi *e, const uint8_t *body, size_t blen)
+{
+	if (e->mmap_present)
+		return;
+	e->mmap_present = true;
+	if (blen < 8) {
+		e->mmap_error = "EFI memory map tag too short";
+		return;
+	}
+	e->desc_size = rd32(body);
+	e->desc_version = rd32(body + 4);
+	int n = efi_mmap_parse(body + 8, blen - 8, e->desc_size, e->desc_version, e->md,
+			       EFI_MMAP_MAX, &e->mmap_error);
+	if (n <= 0) {
+		if (n == 0)
+			e->mmap_error = "EFI memory map is empty";
+		e->nmd = 0;
+		return;
+	}
+	e->nmd = (unsigned int)n;
 }
 
 static int fail(struct mb2_boot *out, const char *why)
@@ -122,6 +149,23 @@ int mb2_parse(const uint8_t *info, size_t size, uint64_t info_phys, struct mb2_b
 		case TAG_ACPI_NEW:
 			copy_rsdp(&out->acpi_new, body, blen);
 			break;
+		case TAG_EFI64:
+			if (blen < 8)
+				return fail(out, "EFI system table tag too short");
+			out->efi.systab_present = true;
+			out->efi.systab = rd64(body);
+			break;
+		case TAG_EFI64_IH:
+			if (blen < 8)
+				return fail(out, "EFI image handle tag too short");
+			out->efi.image_handle_present = true;
+			out->efi.image_handle = rd64(body);
+			break;
+		case TAG_EFI_BS:
+			return fail(out, "EFI boot services were left running (tag 18); the boot loader must exit them");
+		case TAG_EFI_MMAP:
+			parse_efi_mmap(&out->efi, body, blen);
+			break;
 		default:
 			break;
 		}
@@ -131,7 +175,7 @@ int mb2_parse(const uint8_t *info, size_t size, uint64_t info_phys, struct mb2_b
 	}
 	if (!seen_end)
 		return fail(out, "boot information has no end tag");
-	if (out->nmmap == 0)
+	if (out->nmmap == 0 && out->efi.nmd == 0)
 		return fail(out, "no memory map from the boot loader");
 	return 0;
 }

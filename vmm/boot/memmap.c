@@ -9,8 +9,8 @@
 
 #define HIDDEN_TYPE 0xffffffffu /* internal marker, reported as reserved */
 
-/* How restrictive a type is: usable < ACPI reclaimable < NVS < the rest. */
-static unsigned int strength(uint32_t type)
+/* Documented in sv/memmap.h. */
+unsigned int memmap_strength(uint32_t type)
 {
 	switch (type) {
 	case MEM_USABLE:
@@ -70,7 +70,7 @@ static int overlay(const struct mem_range *a, unsigned int na, const struct sv_r
 		uint32_t type = 0;
 		for (unsigned int i = 0; i < na; i++) {
 			if (a[i].base <= lo && hi <= a[i].base + a[i].size &&
-			    (!covered || strength(a[i].type) > strength(type))) {
+			    (!covered || memmap_strength(a[i].type) > memmap_strength(type))) {
 				type = a[i].type;
 				covered = true;
 			}
@@ -170,7 +170,9 @@ uint64_t memmap_top(const struct mem_range *map, unsigned int n)
 	uint64_t top = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
-		if (map[i].type == MEM_USABLE && map[i].base + map[i].size > top)
+		/* Boot-services memory is RAM too: the guest's, and in the direct map. */
+		bool ram = map[i].type == MEM_USABLE || map[i].type == MEM_EFI_BOOT;
+		if (ram && map[i].base + map[i].size > top)
 			top = map[i].base + map[i].size;
 	}
 	return top;

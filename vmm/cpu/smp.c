@@ -240,8 +240,8 @@ void ap_main(uint32_t apic_id)
 	vcpu_loop(c);
 }
 
-/* ACPI reads go through the direct map, never into the VMM's own memory. */
-static const void *acpi_dmap(void *ctx, uint64_t pa, uint64_t len)
+/* Documented in sv/vmm.h. */
+const void *acpi_dmap(void *ctx, uint64_t pa, uint64_t len)
 {
 	uint64_t limit = ALIGN_UP(MAX(vmm_layout.max_phys, 4ULL << 30), 1ULL << 30);
 

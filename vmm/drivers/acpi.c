@@ -265,3 +265,14 @@ int acpi_table_find(const struct acpi_root *root, const char *sig, unsigned int 
 	}
 	return acpi_fail(why, -SV_ENOENT, "no such table in the root table");
 }
+
+/* Documented in sv/acpi.h. */
+int acpi_rsdp_read(const struct acpi_mem *mem, uint64_t pa, struct acpi_rsdp *out,
+		   const char **why)
+{
+	int r = rsdp_at(mem, pa, out, why);
+
+	if (r == 0)
+		out->pa = pa;
+	return r;
+}

@@ -151,6 +151,15 @@ int acpi_rsdp_check(const void *p, size_t avail, struct acpi_rsdp *out, const ch
 int acpi_rsdp_scan(const struct acpi_mem *mem, struct acpi_rsdp *out, const char **why);
 
 /*
+ * Reads and checks (acpi_rsdp_check) the RSDP at physical address pa,
+ * as the EFI configuration table names it: the first 20 bytes, and for
+ * revision >= 2 its length's worth.  Returns 0 with out->pa = pa,
+ * -SV_EFAULT when the bytes cannot be mapped, or the check's error.
+ */
+int acpi_rsdp_read(const struct acpi_mem *mem, uint64_t pa, struct acpi_rsdp *out,
+		   const char **why);
+
+/*
  * Maps and checks the table at pa: the header readable, 36 <= length <=
  * ACPI_TABLE_MAX_LEN, pa + length at most 2^64 - 1, the signature (when sig
  * is not NULL; 4 characters), the whole length readable, its checksum.

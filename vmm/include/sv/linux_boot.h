@@ -15,8 +15,13 @@
 #define GUEST_BOOT_PARAMS_ADDR 0x7000ULL
 #define GUEST_CMDLINE_ADDR 0x8000ULL
 #define GUEST_CMDLINE_MAX 4096ULL
+/* On UEFI: the guest's EFI memory map (EFI_GUEST_MAX descriptors of 48 bytes). */
+#define GUEST_EFI_MMAP_ADDR 0x9000ULL
+#define GUEST_EFI_MMAP_MAX 0x3000ULL
+/* A copy of the RSDP, when the firmware's own cannot be found (docs/uefi.md). */
+#define GUEST_RSDP_ADDR 0xc000ULL
 #define GUEST_BOOT_DATA_START GUEST_GDT_ADDR
-#define GUEST_BOOT_DATA_END (GUEST_CMDLINE_ADDR + GUEST_CMDLINE_MAX)
+#define GUEST_BOOT_DATA_END (GUEST_RSDP_ADDR + PAGE_SIZE)
 
 #define BOOT_PARAMS_SIZE 4096
 #define E820_MAX_ENTRIES_ZEROPAGE 128
@@ -57,5 +62,27 @@ int linux_plan(const struct linux_image *k, const struct mem_range *map, unsigne
 int linux_boot_params(uint8_t *zp, const uint8_t *img, const struct linux_image *k,
 		      const struct linux_plan *p, size_t cmdline_len, const struct mem_range *e820,
 		      unsigned int ne820, const char **why);
+
+/*
+ * Sets boot_params.acpi_rsdp_addr (zero page 0x070), which kernels of
+ * boot protocol 2.14 and later (Linux 4.20 on) read before any search of
+ * their own.  (2.14's first form, a setup-header field, was reverted
+ * before it was released; boot.rst says to treat 2.14 as 2.13 for the
+ * header, the zero-page field stayed.)
+ * Returns false, writing nothing, for an older kernel or rsdp 0.
+ */
+bool linux_set_acpi_rsdp(uint8_t *zp, const struct linux_image *k, uint64_t rsdp);
+
+/* What a 64-bit EFI boot loader tells Linux in boot_params.efi_info. */
+struct linux_efi_info {
+	uint64_t systab;       /* the EFI system table */
+	uint64_t memmap;       /* the EFI memory map, in guest memory */
+	uint32_t memmap_size;  /* bytes */
+	uint32_t desc_size;
+	uint32_t desc_version;
+};
+
+/* Fills efi_info (zero page 0x1c0) with the "EL64" loader signature. */
+void linux_set_efi_info(uint8_t *zp, const struct linux_efi_info *e);
 
 #endif

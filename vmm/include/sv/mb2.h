@@ -2,6 +2,7 @@
 #ifndef SV_MB2_H
 #define SV_MB2_H
 
+#include <sv/efi.h>
 #include <sv/types.h>
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289
@@ -17,6 +18,14 @@
 #define MEM_ACPI 3
 #define MEM_NVS 4
 #define MEM_BAD 5
+#define MEM_PMEM 7 /* persistent memory (ACPI 6.5, table 15.1) */
+/*
+ * VMM-internal, never in a guest's map: EFI boot-services memory.  Free
+ * after ExitBootServices, but configuration tables the OS still reads
+ * (the memory attributes table, ESRT, ...) may lie in it, so the VMM
+ * leaves it to the guest and takes none of it (docs/uefi.md).
+ */
+#define MEM_EFI_BOOT 0x80000001u
 
 struct mem_range {
 	uint64_t base, size;
@@ -40,6 +49,23 @@ struct mb2_acpi_rsdp {
 	bool present;     /* the tag was there (the first such tag is kept) */
 };
 
+/*
+ * What a UEFI boot loader passed (tags 12, 17, 18, 20).  GRUB exits boot
+ * services before it starts the VMM (the header asks for no tag 18), so
+ * the memory map is final and only runtime services remain.
+ */
+struct mb2_efi {
+	bool systab_present;       /* tag 12: the 64-bit EFI system table */
+	uint64_t systab;
+	bool image_handle_present; /* tag 20 (GRUB passes it only with boot services kept) */
+	uint64_t image_handle;
+	bool mmap_present;         /* tag 17 was there */
+	const char *mmap_error;    /* tag 17 refused: why (nmd is then 0) */
+	uint32_t desc_size, desc_version;
+	unsigned int nmd;          /* checked descriptors in md */
+	struct efi_md md[EFI_MMAP_MAX];
+};
+
 struct mb2_boot {
 	char cmdline[MB2_MAX_CMDLINE];
 	struct mb2_module mods[MB2_MAX_MODULES];
@@ -48,6 +74,7 @@ struct mb2_boot {
 	unsigned int nmmap;
 	struct mb2_acpi_rsdp acpi_old; /* tag 14 */
 	struct mb2_acpi_rsdp acpi_new; /* tag 15: preferred when it checks */
+	struct mb2_efi efi;            /* tags 12, 17, 20: a UEFI boot */
 	uint64_t info_start, info_end; /* where the information itself lies */
 	const char *error;             /* set when parsing failed */
 };
@@ -57,7 +84,10 @@ struct mb2_boot {
  * -SV_EINVAL with out->error saying what was wrong.  Strings are copied
  * and NUL-terminated; a string too long is an error, not a truncation.
  * The ACPI RSDP tags (14, 15) are copied, bounded, and never an error:
- * acpi_rsdp_check judges them.
+ * acpi_rsdp_check judges them.  A bad EFI memory map (tag 17) is not an
+ * error either: out->efi.mmap_error says why it was refused, and the
+ * E820-style map (tag 6) is used; only when neither map is usable, or
+ * when boot services were left running (tag 18), does parsing fail.
  */
 int mb2_parse(const uint8_t *info, size_t size, uint64_t info_phys, struct mb2_boot *out);
 

@@ -37,7 +37,13 @@ int memmap_guest(const struct mem_range *map, unsigned int n, const struct sv_ra
 /* True when [base, base+len) lies wholly inside one usable range. */
 bool memmap_is_usable(const struct mem_range *map, unsigned int n, uint64_t base, uint64_t len);
 
-/* End of the highest usable range. */
+/*
+ * How restrictive an E820 type is where ranges overlap: usable < ACPI
+ * reclaimable < NVS < the rest; the more restrictive one wins.
+ */
+unsigned int memmap_strength(uint32_t type);
+
+/* End of the highest usable range (MEM_EFI_BOOT counts: it is RAM). */
 uint64_t memmap_top(const struct mem_range *map, unsigned int n);
 
 #endif

@@ -17,4 +17,10 @@ int vmm_build_nested(const struct sv_range *hidden, unsigned int nhidden);
 /* The boot CPU's vCPU from the Linux entry, then its loop. */
 __noreturn void vmm_run_guest(struct sv_guest_boot *boot);
 
+/*
+ * Firmware tables (ACPI, EFI) read through the direct map, never the
+ * VMM's own memory: an acpi_map_fn (sv/acpi.h) for the VMM (cpu/smp.c).
+ */
+const void *acpi_dmap(void *ctx, uint64_t pa, uint64_t len);
+
 #endif
