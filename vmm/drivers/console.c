@@ -4,11 +4,13 @@
  * writes the transmit register when the line status says it is empty; it
  * reprograms the line settings once, at boot, before the guest runs.
  *
- * Once the guest runs, printing never waits for the UART: text goes to
- * the log ring at once and to the transmit ring (sv/txring.h), which is
- * drained as far as the UART takes bytes without waiting, after each
- * write and on every VM exit.  Before the guest runs and on the way to a
- * halt, the console waits for the UART (bounded, see uart_stuck).
+ * Once the guest runs, printing waits for the UART for a bounded number of
+ * bytes only: text goes to the log ring at once and to the transmit ring
+ * (sv/txring.h); a write sends up to TX_SYNC_QUOTA bytes through the
+ * bounded wait, then what the UART takes without waiting, and every VM
+ * exit drains more without waiting.  Before the guest runs and on the way
+ * to a halt, the console waits for the UART for everything (bounded per
+ * byte, see uart_stuck).
  */
 #include <arch/cpu.h>
 #include <sv/console.h>
@@ -133,16 +135,26 @@ static void uart_put(void *ctx, char c)
 
 static const struct txring_port uart = { uart_ready, uart_put, NULL };
 
-/* Sends what the transmit ring holds: without waiting, or (sync) all of it. */
-static void pump(bool sync)
+/*
+ * Once the guest runs, a write waits for the UART for at most this many
+ * bytes (about 22 ms at 115200 baud, well inside a process's budget), so
+ * that the VMM's lines stay whole on the serial line it shares with the
+ * guest; anything beyond waits in the ring for later drains.
+ */
+#define TX_SYNC_QUOTA 256
+
+/*
+ * Sends what the transmit ring holds: everything, through the bounded wait
+ * (before the guest runs, before a halt); or TX_SYNC_QUOTA bytes that way
+ * and then only what the UART takes without waiting.
+ */
+static void pump(bool all)
 {
-	if (!sync) {
-		txring_drain(&tx, &uart, TXRING_SIZE);
-		return;
-	}
-	/* One byte at a time through the bounded wait. */
-	for (char c; txring_get(&tx, &c);)
+	char c;
+
+	for (unsigned int n = 0; (all || n < TX_SYNC_QUOTA) && txring_get(&tx, &c); n++)
 		uart_putc(c);
+	txring_drain(&tx, &uart, TXRING_SIZE);
 }
 
 static void emit(char c)
@@ -209,7 +221,7 @@ void console_pump(void)
 	/* Another CPU printing drains it too: VM exits never queue up here. */
 	if (!rlock_try_take(&console_lock))
 		return;
-	pump(false);
+	txring_drain(&tx, &uart, TXRING_SIZE); /* a VM exit never waits for the UART */
 	rlock_drop(&console_lock);
 }
 

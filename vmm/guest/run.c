@@ -60,7 +60,6 @@ void vcpu_loop(struct sv_cpu *c)
 	struct sv_vcpu *v = &c->vcpu;
 
 	__atomic_store_n(&c->state, CPU_GUEST, __ATOMIC_SEQ_CST);
-	console_go_async(); /* from now on, printing must not hold a guest */
 	for (;;) {
 		apic_mailbox(ops, c);
 		if (v->wait_sipi && !ops->hw_sipi) {
@@ -89,6 +88,7 @@ void vmm_run_guest(struct sv_guest_boot *boot)
 		cpu_halt_forever();
 	}
 	sv_printf("starting the guest at %x\n", boot->eip);
+	console_go_async(); /* from now on, printing must not hold the guest long */
 	vcpu_loop(c);
 }
 

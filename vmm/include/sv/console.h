@@ -23,10 +23,11 @@ void sv_vprintf(const char *fmt, va_list ap);
 void console_write_tagged(const char *tag, const char *s, size_t n);
 
 /*
- * Once the guest runs (vcpu_loop calls console_go_async), printing never
- * waits for the UART: what it does not take at once waits in the
- * transmit ring (sv/txring.h) for console_pump, which every VM exit
- * calls.  console_flush waits for the UART (bounded): before a halt.
+ * Once the guest runs (vmm_run_guest calls console_go_async), a write
+ * waits for the UART for at most 256 bytes; what it does not take then
+ * waits in the transmit ring (sv/txring.h) for console_pump, which every
+ * VM exit calls and which never waits.  console_flush waits for the UART
+ * for everything (bounded per byte): before a halt.
  */
 void console_go_async(void);
 void console_pump(void);
