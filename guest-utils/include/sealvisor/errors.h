@@ -52,7 +52,8 @@
 	X(SV_ENOENT, 45, "no such name")                                     \
 	X(SV_EEXIST, 46, "name already registered")                          \
 	X(SV_EDEAD, 47, "process is not running")                            \
-	X(SV_EDEADLK, 48, "call cycle across CPUs: the process waits for this one")
+	X(SV_EDEADLK, 48, "call cycle across CPUs: the process waits for this one") \
+	X(SV_ENODMA, 50, "no DMA protection (iommu=required): processes are not loaded")
 
 enum sv_error {
 #define SV_ERR_ENUM(name, num, msg) name = num,

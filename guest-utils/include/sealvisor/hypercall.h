@@ -35,6 +35,7 @@
 #define SV_HC_NEWPROCESS2 "newprocess2" /* (struct sv_newprocess_args *) -> descriptor, see below */
 #define SV_HC_PROCINPUT "procinput"     /* (desc, buf, len) -> len: queues lines for lineinput */
 #define SV_HC_CPUSTAT "cpustat"       /* (cpu index, struct sv_cpu_stats *, size) -> its size; -SV_ENOENT past the last */
+#define SV_HC_IOMMU "iommu"           /* (struct sv_iommu_info *, size) -> its size: DMA protection */
 
 struct sv_bench {
 	uint64_t tsc_hz;
@@ -115,6 +116,10 @@ struct sv_stats {
 	uint32_t cpus_running;    /* of those, CPUs that run the guest */
 	uint32_t cpus_held;       /* held in the VMM: failed, late or over -Dmax_cpus */
 	uint32_t reserved;
+	/* Since DMA protection (struct sv_iommu_info has the details). */
+	uint32_t iommu_state;     /* SV_IOMMU_OFF, _NONE, _ON, _FAILED */
+	uint32_t iommu_units;     /* units translating */
+	uint64_t iommu_faults;    /* blocked DMAs seen since boot */
 };
 
 /* CPU states in sv_cpu_stats.state. */
@@ -132,6 +137,35 @@ struct sv_cpu_stats {
 	uint32_t caller;     /* 1 when this is the CPU the hypercall came from */
 	uint64_t exits_total;
 	uint64_t exits[SV_STATS_EXIT_REASONS];
+};
+
+/* DMA protection: iommu_state in sv_stats and sv_iommu_info. */
+#define SV_IOMMU_OFF 0    /* iommu=off: the units are left alone */
+#define SV_IOMMU_NONE 1   /* no unit found: devices can reach VMM memory */
+#define SV_IOMMU_ON 2     /* every unit found translates; VMM memory out of DMA reach */
+#define SV_IOMMU_FAILED 3 /* a unit could not be programmed */
+
+/*
+ * The iommu hypercall's record.  The VMM keeps two self-test pages, one
+ * in its image and one in its pool, filled with SV_IOMMU_CANARY_BYTE(i)
+ * at boot and never written again: a DMA that reached them would show
+ * in canary_*_ok.  Fields only ever appended.
+ */
+#define SV_IOMMU_CANARY_BYTE(i) ((uint8_t)(((i) * 37u + 0x5au) & 0xffu))
+struct sv_iommu_info {
+	uint32_t size;
+	uint32_t mode;    /* 0 auto, 1 required, 2 off */
+	uint32_t state;   /* SV_IOMMU_* */
+	uint32_t vendor;  /* 0 none, 1 Intel VT-d, 2 AMD-Vi */
+	uint32_t units;   /* units translating */
+	uint32_t units_found;
+	uint64_t unit_base[4]; /* their register pages (absent from the guest's map) */
+	uint64_t faults;  /* blocked DMAs seen since boot */
+	uint64_t last_addr; /* the last one: DMA address, */
+	uint32_t last_sid;  /* requester bus << 8 | dev << 3 | fn, */
+	uint32_t last_write; /* 1 write, 0 read */
+	uint64_t canary_image, canary_pool; /* physical addresses of the self-test pages */
+	uint32_t canary_image_ok, canary_pool_ok; /* 1: every byte as at boot */
 };
 
 #endif
