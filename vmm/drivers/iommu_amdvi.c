@@ -12,7 +12,8 @@
  *   IO_PAGE_FAULT event.
  * - Command buffer (2.4) for the invalidations after the tables are
  *   written, ended by a COMPLETION_WAIT whose store the VMM polls.
- * - Event log (2.5) polled for faults; its interrupt stays off.
+ * - Event log (2.5) polled for faults; its interrupt stays off.  (QEMU
+ *   7.2's AMD-Vi never writes its event log: docs/iommu.md.)
  * - An exclusion range left by firmware (3.4.3) is switched off: it would
  *   let devices past the tables.
  */
@@ -60,7 +61,8 @@
 
 #define DEVTAB_PAGES 512 /* 65,536 entries of 32 bytes */
 #define CMDBUF_LEN_LOG2 8 /* 256 commands of 16 bytes: one page */
-#define EVLOG_LEN_LOG2 8  /* 256 events of 16 bytes: one page */
+#define EVLOG_LEN_LOG2 12 /* 4,096 events of 16 bytes: 64 KiB */
+#define EVLOG_PAGES 16
 #define DOMAIN_ID 1
 
 #define CMD_COMPLETION_WAIT 1u
@@ -176,7 +178,7 @@ static int amdvi_enable(struct iommu_unit *u, uint64_t span, const struct sv_ran
 	if (r < 0)
 		return r;
 	u->cmdbuf = palloc_page();
-	u->evlog = palloc_page();
+	u->evlog = palloc_pages(EVLOG_PAGES, EVLOG_PAGES);
 	if (!u->cmdbuf || !u->evlog) {
 		*why = "out of pool memory for the command buffer and event log";
 		return -SV_ENOMEM;
@@ -200,7 +202,7 @@ static int amdvi_enable(struct iommu_unit *u, uint64_t span, const struct sv_ran
 	/* Nothing the unit cached from firmware's tables may survive. */
 	bool ok;
 	if (efr & EFR_IA_SUP) {
-		ok = command(u, 0, (uint64_t)CMD_INV_ALL << 60);
+		ok = command(u, (uint64_t)CMD_INV_ALL << 60, 0);
 	} else {
 		ok = true;
 		for (unsigned int id = 0; id < 65536 && ok; id++) {
@@ -238,7 +240,23 @@ static const char *event_name(unsigned int code)
 	}
 }
 
-/* Event log entries: DeviceID 15:0, code 63:60, flags 59:48 (RW = bit 53), address 127:64. */
+/* Empties and restarts the event log after an overflow (3.4.11: log off, pointers reset, on). */
+static void evlog_restart(struct iommu_unit *u)
+{
+	wr(u, CONTROL, rd(u, CONTROL) & ~CTL_EVLOG_EN);
+	memset(phys_to_virt(u->evlog), 0, EVLOG_PAGES * PAGE_SIZE);
+	wr(u, EVLOG_BASE, u->evlog | ((uint64_t)EVLOG_LEN_LOG2 << 56));
+	wr(u, EV_HEAD, 0);
+	wr(u, EV_TAIL, 0);
+	wr(u, STATUS, STATUS_EV_OVERFLOW);
+	u->evlog_head = 0;
+	wr(u, CONTROL, rd(u, CONTROL) | CTL_EVLOG_EN);
+}
+
+/*
+ * Event log entries (2.5): DeviceID 15:0, flags 59:48 (RW = bit 53),
+ * code 63:60, address 127:64, from head up to the tail register.
+ */
 static unsigned int amdvi_poll(struct iommu_unit *u, struct iommu_fault *out, unsigned int max)
 {
 	uint64_t size = (1ULL << EVLOG_LEN_LOG2) * 16;
@@ -260,11 +278,13 @@ static unsigned int amdvi_poll(struct iommu_unit *u, struct iommu_fault *out, un
 		f->addr = hi;
 		f->what = event_name(code);
 	}
-	u->evlog_head = head;
-	wr(u, EV_HEAD, head);
+	if (head != u->evlog_head) {
+		u->evlog_head = head;
+		wr(u, EV_HEAD, head);
+	}
 	if (rd(u, STATUS) & STATUS_EV_OVERFLOW) {
-		/* The log filled up: restart it, the events lost are lost (7.6). */
-		wr(u, STATUS, STATUS_EV_OVERFLOW);
+		/* The log filled up: the events lost are lost, the next ones are seen. */
+		evlog_restart(u);
 	}
 	return n;
 }
