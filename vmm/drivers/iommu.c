@@ -332,6 +332,13 @@ void iommu_poll_maybe(void)
 	iommu_poll();
 }
 
+uint64_t iommu_timeout_tsc(void)
+{
+	uint64_t hz = proc_timer_tsc_hz();
+
+	return hz ? hz / 10 : 200000000ULL; /* uncalibrated: 100 ms at 2 GHz */
+}
+
 uint64_t iommu_fault_count(void)
 {
 	return __atomic_load_n(&faults, __ATOMIC_RELAXED);

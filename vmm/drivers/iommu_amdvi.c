@@ -21,7 +21,6 @@
 #include <sv/iommu.h>
 #include <sv/mm.h>
 #include <sv/nested_map.h>
-#include <sv/proc_timer.h>
 
 #include "fsstring.h"
 
@@ -128,10 +127,10 @@ static bool command(struct iommu_unit *u, uint64_t lo, uint64_t hi)
 	uint64_t size = (1ULL << CMDBUF_LEN_LOG2) * 16;
 	uint64_t tail = rd(u, CMD_TAIL) & (size - 1);
 	uint64_t next = (tail + 16) % size;
-	uint64_t hz = proc_timer_tsc_hz(), t0 = rdtsc();
+	uint64_t t0 = rdtsc(), limit = iommu_timeout_tsc();
 
 	while ((rd(u, CMD_HEAD) & (size - 1)) == next) {
-		if (rdtsc() - t0 > (hz ? hz / 10 : 200000000ULL))
+		if (rdtsc() - t0 > limit)
 			return false;
 		cpu_relax();
 	}
@@ -148,13 +147,13 @@ static bool sync(struct iommu_unit *u)
 {
 	static volatile uint64_t done __attribute__((aligned(8)));
 	uint64_t pa = virt_to_phys((const void *)&done);
-	uint64_t hz = proc_timer_tsc_hz(), t0 = rdtsc();
+	uint64_t t0 = rdtsc(), limit = iommu_timeout_tsc();
 
 	done = 0;
 	if (!command(u, (pa & 0x000ffffffffffff8ULL) | 1u | ((uint64_t)CMD_COMPLETION_WAIT << 60), 1))
 		return false;
 	while (done != 1) {
-		if (rdtsc() - t0 > (hz ? hz / 10 : 200000000ULL))
+		if (rdtsc() - t0 > limit)
 			return false;
 		cpu_relax();
 	}

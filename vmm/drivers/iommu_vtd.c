@@ -23,7 +23,6 @@
 #include <sv/iommu.h>
 #include <sv/mm.h>
 #include <sv/nested_map.h>
-#include <sv/proc_timer.h>
 
 #include "fsstring.h"
 
@@ -122,8 +121,7 @@ static void wr64(const struct iommu_unit *u, unsigned int off, uint64_t v)
 /* Waits up to 100 ms for (reg & mask) == want; hardware takes microseconds. */
 static bool wait32(const struct iommu_unit *u, unsigned int off, uint32_t mask, uint32_t want)
 {
-	uint64_t hz = proc_timer_tsc_hz(), t0 = rdtsc();
-	uint64_t limit = hz ? hz / 10 : 200000000ULL;
+	uint64_t t0 = rdtsc(), limit = iommu_timeout_tsc();
 
 	while ((rd32(u, off) & mask) != want) {
 		if (rdtsc() - t0 > limit)
@@ -135,8 +133,7 @@ static bool wait32(const struct iommu_unit *u, unsigned int off, uint32_t mask, 
 
 static bool wait64(const struct iommu_unit *u, unsigned int off, uint64_t mask)
 {
-	uint64_t hz = proc_timer_tsc_hz(), t0 = rdtsc();
-	uint64_t limit = hz ? hz / 10 : 200000000ULL;
+	uint64_t t0 = rdtsc(), limit = iommu_timeout_tsc();
 
 	while (rd64(u, off) & mask) {
 		if (rdtsc() - t0 > limit)

@@ -121,6 +121,12 @@ int iommu_gate(const char *what);
 void iommu_poll(void);
 void iommu_poll_maybe(void);
 
+/*
+ * How long the drivers wait for a unit to finish a command, in TSC ticks:
+ * 100 ms (hardware takes microseconds; one that takes longer is broken).
+ */
+uint64_t iommu_timeout_tsc(void);
+
 /* Faults seen since boot, and the last one (false when none). */
 uint64_t iommu_fault_count(void);
 bool iommu_last_fault(struct iommu_fault *out);
