@@ -326,6 +326,8 @@ void iommu_poll_maybe(void)
 {
 	uint64_t hz = proc_timer_tsc_hz();
 
+	if (state != IOMMU_STATE_ON && state != IOMMU_STATE_FAILED)
+		return;
 	/* Every 5 ms at most: a VM exit must stay cheap. */
 	if (hz && rdtsc() - __atomic_load_n(&last_poll_tsc, __ATOMIC_RELAXED) < hz / 200)
 		return;

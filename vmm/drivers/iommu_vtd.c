@@ -20,6 +20,7 @@
  * - Fault events are masked; faults are collected by polling (10.4.14).
  */
 #include <arch/cpu.h>
+#include <sv/console.h>
 #include <sv/iommu.h>
 #include <sv/mm.h>
 #include <sv/nested_map.h>
@@ -238,8 +239,12 @@ static int vtd_enable(struct iommu_unit *u, uint64_t span, const struct sv_range
 	uint64_t limit = lvl4 ? (1ULL << 48) : (1ULL << 39);
 	if (CAP_MGAW(u->cap) < 64 && (1ULL << CAP_MGAW(u->cap)) < limit)
 		limit = 1ULL << CAP_MGAW(u->cap);
-	if (span > limit)
+	if (span > limit) {
+		if (limit < vmm_layout.max_phys)
+			sv_printf("iommu: WARNING: VT-d unit at %lx maps only the first %lu GiB; DMA to RAM above is blocked\n",
+				  (unsigned long)u->base, (unsigned long)(limit >> 30));
 		span = limit;
+	}
 	int r = build_tables(span, hidden, nhidden, u->cap & CAP_SLLPS_2M, u->cap & CAP_SLLPS_1G, why);
 	if (r == 0)
 		r = build_context(lvl4, why);

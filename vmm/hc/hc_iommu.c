@@ -13,8 +13,10 @@ static int64_t hc_iommu(struct hc_call *c)
 	struct sv_iommu_info s;
 	struct iommu_fault f;
 
-	if (c->arg[1] < sizeof(s))
+	/* A tool built against an older, shorter record gets the part it knows. */
+	if (c->arg[1] < 8)
 		return -SV_ERANGE;
+	size_t n = c->arg[1] < sizeof(s) ? (size_t)c->arg[1] : sizeof(s);
 	iommu_poll();
 	memset(&s, 0, sizeof(s));
 	s.size = sizeof(s);
@@ -35,7 +37,7 @@ static int64_t hc_iommu(struct hc_call *c)
 	s.canary_pool = iommu_canary_pa(1);
 	s.canary_image_ok = iommu_canary_intact(0);
 	s.canary_pool_ok = iommu_canary_intact(1);
-	int rc = gm_copy_to(c->phys, &c->paging, c->arg[0], &s, sizeof(s));
-	return rc ? rc : (int64_t)sizeof(s);
+	int rc = gm_copy_to(c->phys, &c->paging, c->arg[0], &s, n);
+	return rc ? rc : (int64_t)n;
 }
 HYPERCALL(iommu, SV_HC_IOMMU, hc_iommu);
