@@ -61,4 +61,10 @@ if [ -b /dev/vda ]; then
 else
     bad disk-reads-correctly "no /dev/vda"
 fi
+# stats says the same: translating, one unit, and exactly the three blocked DMAs
+# of svdma (none counted where the unit cannot report).
+want="state=2 units=1 faults=3"
+[ -n "$unreported" ] && want="state=2 units=1 faults=0"
+got=$(svtest stats | sed -n 's/^SVSTATS iommu //p')
+[ "$got" = "$want" ] && ok stats-iommu || bad stats-iommu "stats: '$got', expected '$want'"
 echo "SVTEST IOMMU DONE fail=$fail"
