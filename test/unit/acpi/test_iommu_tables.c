@@ -129,33 +129,46 @@ static void test_truncated(void)
 	}
 }
 
-/* A DMAR header followed by body bytes, as a checked heap table. */
-static int dmar_with(const uint8_t *body, size_t blen, struct dmar_info *d, const char **why)
+/*
+ * A table of signature sig: its 48-byte header (byte 36 = b36) followed
+ * by body bytes, checked as a heap block by the parser for that signature.
+ */
+static int table_with(const char *sig, uint8_t b36, const uint8_t *body, size_t blen,
+		      struct dmar_info *d, struct ivrs_info *v, const char **why)
 {
 	uint8_t buf[1024];
 
-	make_hdr(buf, "DMAR", (uint32_t)(48 + blen), 1);
+	make_hdr(buf, sig, (uint32_t)(48 + blen), 1);
 	memset(buf + 36, 0, 12);
-	buf[36] = 47; /* 48-bit host address width */
+	buf[36] = b36;
 	memcpy(buf + 48, body, blen);
-	return dmar_of(buf, 48 + blen, d, why);
+	return d ? dmar_of(buf, 48 + blen, d, why) : ivrs_of(buf, 48 + blen, v, why);
+}
+
+static int dmar_with(const uint8_t *body, size_t blen, struct dmar_info *d, const char **why)
+{
+	return table_with("DMAR", 47 /* 48-bit host address width */, body, blen, d, NULL, why);
+}
+
+/* A structure's first bytes: type, length (16 bits at offset 2), the rest zero. */
+static void structure(uint8_t *e, uint8_t type, uint16_t len)
+{
+	memset(e, 0, len);
+	e[0] = type;
+	e[2] = (uint8_t)len;
+	e[3] = (uint8_t)(len >> 8);
 }
 
 static void drhd(uint8_t *e, uint16_t len, uint8_t flags, uint64_t base)
 {
-	memset(e, 0, len);
-	e[0] = DMAR_TYPE_DRHD;
-	e[2] = (uint8_t)len;
-	e[3] = (uint8_t)(len >> 8);
+	structure(e, DMAR_TYPE_DRHD, len);
 	e[4] = flags;
 	put64(e + 8, base);
 }
 
 static void rmrr(uint8_t *e, uint16_t len, uint64_t base, uint64_t limit)
 {
-	memset(e, 0, len);
-	e[0] = DMAR_TYPE_RMRR;
-	e[2] = (uint8_t)len;
+	structure(e, DMAR_TYPE_RMRR, len);
 	put64(e + 8, base);
 	put64(e + 16, limit);
 }
@@ -263,20 +276,12 @@ static void test_hostile_dmar(void)
 
 static int ivrs_with(const uint8_t *body, size_t blen, struct ivrs_info *v, const char **why)
 {
-	uint8_t buf[1024];
-
-	make_hdr(buf, "IVRS", (uint32_t)(48 + blen), 2);
-	memset(buf + 36, 0, 12);
-	memcpy(buf + 48, body, blen);
-	return ivrs_of(buf, 48 + blen, v, why);
+	return table_with("IVRS", 0, body, blen, NULL, v, why);
 }
 
 static void ivhd(uint8_t *e, uint8_t type, uint16_t len, uint64_t base)
 {
-	memset(e, 0, len);
-	e[0] = type;
-	e[2] = (uint8_t)len;
-	e[3] = (uint8_t)(len >> 8);
+	structure(e, type, len);
 	e[4] = 0x10; /* the IOMMU is 00:02.0 */
 	e[6] = 0x40;
 	put64(e + 8, base);
@@ -284,10 +289,8 @@ static void ivhd(uint8_t *e, uint8_t type, uint16_t len, uint64_t base)
 
 static void ivmd(uint8_t *e, uint8_t type, uint64_t start, uint64_t len)
 {
-	memset(e, 0, 32);
-	e[0] = type;
+	structure(e, type, 32);
 	e[1] = IVRS_IVMD_UNITY | IVRS_IVMD_IR | IVRS_IVMD_IW;
-	e[2] = 32;
 	put64(e + 16, start);
 	put64(e + 24, len);
 }
