@@ -16,6 +16,8 @@
  *                         page through /dev/mem (the guest reaches only the
  *                         sink page there) and then proves translation is
  *                         still on by DMA into the VMM's memory
+ *   svdma control         under iommu=off: a DMA into the VMM's pool
+ *                         self-test page reaches it (the VMM says so)
  *
  * Guest buffers are found in physical memory through /proc/self/pagemap
  * (root only), locked so they do not move while the device writes.
@@ -275,10 +277,64 @@ static int regs(void)
 	return 0;
 }
 
+/* Finds the edu device, turns bus mastering on and maps its BAR0 (bar). */
+static int edu_open(void)
+{
+	char dev[512], res[600], msg[80];
+
+	if (find_pci("0x1234", "0x11e8", dev, sizeof(dev))) {
+		printf("SVTEST FAIL dma-edu-found: no edu device (QEMU -device edu)\n");
+		return -1;
+	}
+	check("dma-edu-master", enable_master(dev) == 0, dev);
+	snprintf(res, sizeof(res), "%s/resource0", dev);
+	int fd = open(res, O_RDWR | O_SYNC);
+	bar = fd < 0 ? MAP_FAILED : mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (bar == MAP_FAILED) {
+		printf("SVTEST FAIL dma-edu-bar: cannot map %s\n", res);
+		return -1;
+	}
+	uint32_t id = *(volatile uint32_t *)bar;
+	snprintf(msg, sizeof(msg), "identification register %08x", id);
+	check("dma-edu-bar", id == 0x010000ed, msg);
+	return 0;
+}
+
+/*
+ * The control (iommu=off): the same DMA into the VMM's pool self-test
+ * page reaches it, so the blocking the other runs see is the IOMMU's
+ * doing, and the VMM's check of its bytes can fail.
+ */
+static int control(void)
+{
+	struct sv_iommu_info a, b;
+	uint64_t src_pa = 0;
+	char msg[160];
+
+	if (sv_open() || iommu_info(&a) || edu_open())
+		return 1;
+	check("dma-control-iommu-off", a.state == SV_IOMMU_OFF && a.canary_pool_ok, NULL);
+	uint8_t *src = phys_page(&src_pa);
+	if (!src) {
+		printf("SVTEST FAIL dma-guest-pages: no physical addresses from /proc/self/pagemap\n");
+		return 1;
+	}
+	for (unsigned int i = 0; i < PAGE; i++)
+		src[i] = pattern(i);
+	int rc = dma(src_pa, EDU_BUF, XFER, 0);
+	rc |= dma(EDU_BUF, a.canary_pool, XFER, EDU_TO_RAM);
+	iommu_info(&b);
+	snprintf(msg, sizeof(msg), "pool page %" PRIx64 ": engine %s, VMM says %s", a.canary_pool,
+		 rc ? "stuck" : "done", b.canary_pool_ok ? "unchanged" : "changed");
+	check("dma-unprotected-reaches-vmm", rc == 0 && !b.canary_pool_ok, msg);
+	printf("SVTEST CONTROL DONE fail=%d\n", failures);
+	return failures != 0;
+}
+
 static int run(void)
 {
 	struct sv_iommu_info s;
-	char dev[512], msg[200];
+	char msg[200];
 	uint64_t src_pa = 0, dst_pa = 0, rd_pa = 0;
 
 	if (sv_open() || iommu_info(&s)) {
@@ -288,22 +344,8 @@ static int run(void)
 	snprintf(msg, sizeof(msg), "state %u, %u unit(s), vendor %u", s.state, s.units, s.vendor);
 	check("dma-protection-on", s.state == SV_IOMMU_ON && s.units >= 1, msg);
 	check("dma-canaries-intact-at-start", s.canary_image_ok && s.canary_pool_ok, NULL);
-	if (find_pci("0x1234", "0x11e8", dev, sizeof(dev))) {
-		printf("SVTEST FAIL dma-edu-found: no edu device (QEMU -device edu)\n");
+	if (edu_open())
 		return 1;
-	}
-	check("dma-edu-master", enable_master(dev) == 0, dev);
-	char res[600];
-	snprintf(res, sizeof(res), "%s/resource0", dev);
-	int fd = open(res, O_RDWR | O_SYNC);
-	bar = fd < 0 ? MAP_FAILED : mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (bar == MAP_FAILED) {
-		printf("SVTEST FAIL dma-edu-bar: cannot map %s\n", res);
-		return 1;
-	}
-	uint32_t id = *(volatile uint32_t *)bar;
-	snprintf(msg, sizeof(msg), "identification register %08x", id);
-	check("dma-edu-bar", id == 0x010000ed, msg);
 
 	uint8_t *src = phys_page(&src_pa), *dst = phys_page(&dst_pa), *rdb = phys_page(&rd_pa);
 	if (!src || !dst || !rdb) {
@@ -360,10 +402,12 @@ int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "info"))
 		return print_info();
+	if (argc == 2 && !strcmp(argv[1], "control"))
+		return control();
 	if (argc >= 2 && !strcmp(argv[1], "run")) {
 		unreported = argc == 3 && !strcmp(argv[2], "--unreported");
 		return run();
 	}
-	fprintf(stderr, "usage: svdma info | run [--unreported]\n");
+	fprintf(stderr, "usage: svdma info | run [--unreported] | control\n");
 	return 2;
 }
