@@ -131,9 +131,12 @@ static void probe_dmar(const struct acpi_root *root)
 	sv_printf("iommu: DMAR: %u remapping unit(s), %u RMRR(s), host address width %u, interrupt remapping %s\n",
 		  dmar.total_units, dmar.total_rmrr, dmar.haw,
 		  (dmar.flags & DMAR_FLAG_INTR_REMAP) ? "offered (left off)" : "not offered");
-	for (unsigned int i = 0; i < dmar.nunits && nunits < IOMMU_MAX_UNITS; i++)
-		add_unit(&iommu_vtd, dmar.units[i].base, dmar.units[i].size, dmar.units[i].segment, 0, 0);
-	units_dropped += dmar.total_units - nunits;
+	unsigned int tried = 0;
+	for (; tried < dmar.nunits && nunits < IOMMU_MAX_UNITS; tried++)
+		add_unit(&iommu_vtd, dmar.units[tried].base, dmar.units[tried].size,
+			 dmar.units[tried].segment, 0, 0);
+	/* add_unit counted the ones it could not map; these were never tried. */
+	units_dropped += dmar.total_units - tried;
 	if (dmar.total_rmrr > dmar.nrmrr)
 		sv_printf("iommu: %u RMRR(s) past the %u the VMM keeps: not checked against its memory\n",
 			  dmar.total_rmrr - dmar.nrmrr, DMAR_MAX_RMRR);
@@ -153,10 +156,11 @@ static void probe_ivrs(const struct acpi_root *root)
 	}
 	sv_printf("iommu: IVRS: %u IOMMU(s) in %u IVHD block(s), %u memory definition(s)\n",
 		  ivrs.total_units, ivrs.nblocks, ivrs.total_ivmd);
-	for (unsigned int i = 0; i < ivrs.nunits && nunits < IOMMU_MAX_UNITS; i++)
-		add_unit(&iommu_amdvi, ivrs.units[i].base, 4 * PAGE_SIZE, ivrs.units[i].segment,
-			 ivrs.units[i].devid, ivrs.units[i].cap_off);
-	units_dropped += ivrs.total_units - nunits;
+	unsigned int tried = 0;
+	for (; tried < ivrs.nunits && nunits < IOMMU_MAX_UNITS; tried++)
+		add_unit(&iommu_amdvi, ivrs.units[tried].base, 4 * PAGE_SIZE, ivrs.units[tried].segment,
+			 ivrs.units[tried].devid, ivrs.units[tried].cap_off);
+	units_dropped += ivrs.total_units - tried;
 }
 
 unsigned int iommu_probe(const struct mb2_boot *mb, struct sv_range *out, unsigned int max)
