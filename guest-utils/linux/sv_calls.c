@@ -191,6 +191,7 @@ DEF(MSGSENDINT, false);
 DEF(MSGSENDBUF, false, .custom = sv_msgsendbuf);
 DEF(PROCINPUT, false, .buf = { IN(1, 2, SV_INPUT_MAX) });
 DEF(MSGCALL, false, .custom = sv_msgcall);
+DEF(IOMMU, false, .buf = { OUT(0, 1, 1, SV_RECORD_MAX, SV_BACK_RESULT) });
 DEF(PS2, false, .buf = { OUT(0, 1, sizeof(struct sv_ps_entry2), SV_ENTRIES_MAX, SV_BACK_RESULT) });
 DEF(AUDIT2, false, .buf = { OUT(0, 1, sizeof(struct sv_audit_entry2), SV_ENTRIES_MAX, SV_BACK_RESULT) });
 DEF(MEASURE, false, .buf = { OUT(0, SV_LEN_FIXED, sizeof(struct sv_measure_info), 1, SV_BACK_ALL),

@@ -180,6 +180,8 @@ static int stats(void)
 			printf("SVSTATS exit %s %" PRIu64 "\n", names[i], s.exits[i]);
 	}
 	printf("SVSTATS pool free %" PRIu64 " of %" PRIu64 " pages\n", s.pool_pages_free, s.pool_pages_total);
+	printf("SVSTATS iommu state=%u units=%u faults=%" PRIu64 "\n", s.iommu_state, s.iommu_units,
+	       s.iommu_faults);
 	return 0;
 }
 

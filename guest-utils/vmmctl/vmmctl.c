@@ -12,6 +12,7 @@
  *   vmmctl revoke LIST SIG    loads a signed revocation list (docs/signatures.md)
  *   vmmctl measure            the measurement register and its event log, in the
  *                             text form vmmsign replay / svreplay read back
+ *   vmmctl iommu              DMA protection: state, units, blocked DMAs
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -24,7 +25,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vmmctl ps | send DESC VALUE | kill DESC | kill-id ID | close DESC | log | audit | cpus\n"
+	fprintf(f, "usage: vmmctl ps | send DESC VALUE | kill DESC | kill-id ID | close DESC | log | audit | cpus | iommu\n"
 		   "              | input DESC LINE... | revoke LIST SIG | measure\n"
 		   "  ps          list processes: descriptor, id, name, width, memory, state\n"
 		   "  send        send an integer message; prints the handler's result\n"
@@ -35,7 +36,9 @@ static void usage(FILE *f)
 		   "  cpus        the CPUs under the hypervisor: APIC id, state, SIPIs, VM exits\n"
 		   "  input       queue each LINE (\"\" for an empty one) for the process's lineinput\n"
 		   "  revoke      load a revocation list and its signature; revoked processes are killed\n"
-		   "  measure     print the measurement register and event log (for vmmsign replay)\n");
+		   "  measure     print the measurement register and event log (for vmmsign replay)\n"
+
+		   "  iommu       DMA protection: state, remapping units, blocked DMAs\n");
 }
 
 static int number(const char *s, long *out)
@@ -261,6 +264,30 @@ static int log_dump(void)
 	return 0;
 }
 
+static int iommu(void)
+{
+	static const char *const states[] = { "off (iommu=off)", "NONE: no remapping unit found",
+					      "on", "NONE: a unit could not be programmed" };
+	static const char *const vendors[] = { "", "Intel VT-d", "AMD-Vi" };
+	static const char *const modes[] = { "auto", "required", "off" };
+	struct sv_iommu_info s;
+
+	memset(&s, 0, sizeof(s));
+	int64_t r = sv_call(SV_HC_IOMMU, (uint64_t)(uintptr_t)&s, sizeof(s), 0, 0);
+	if (r < 0)
+		return fail("iommu", r);
+	printf("DMA protection: %s; iommu=%s\n", s.state < 4 ? states[s.state] : "?",
+	       s.mode < 3 ? modes[s.mode] : "?");
+	if (s.units_found)
+		printf("units: %u of %u translating (%s)\n", s.units, s.units_found,
+		       s.vendor < 3 ? vendors[s.vendor] : "?");
+	printf("blocked DMAs: %" PRIu64 "\n", s.faults);
+	if (s.faults)
+		printf("last: %s by %02x:%02x.%u at %" PRIx64 "\n", s.last_write ? "write" : "read",
+		       s.last_sid >> 8, (s.last_sid >> 3) & 0x1f, s.last_sid & 7, s.last_addr);
+	return 0;
+}
+
 static int cpus(void)
 {
 	static const char *const states[] = { "absent", "starting", "did not answer", "held",
@@ -315,6 +342,8 @@ int main(int argc, char **argv)
 		return revoke(argv[2], argv[3]);
 	if (!strcmp(argv[1], "measure") && argc == 2)
 		return measure();
+	if (!strcmp(argv[1], "iommu") && argc == 2)
+		return iommu();
 	if (!strcmp(argv[1], "send") && argc == 4) {
 		if (number(argv[2], &a) || number(argv[3], &b))
 			return 2;

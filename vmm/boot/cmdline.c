@@ -5,6 +5,7 @@
  */
 #include <sv/cmdline.h>
 #include <sv/console.h>
+#include <sv/iommu.h>
 
 #include <sv_config.h>
 
@@ -86,6 +87,16 @@ static void apply_word(const char *w, size_t len, bool first)
 			return;
 		}
 		cmdline_max_cpus = (unsigned int)n;
+		return;
+	}
+	if (klen == 5 && !strncmp(w, "iommu", 5)) {
+		enum iommu_mode m;
+		if (iommu_parse_mode(v, vlen, &m)) {
+			sv_printf("command line: iommu='%.*s' is not auto, required or off; keeping %s\n",
+				  (int)vlen, v, iommu_mode_name(iommu_mode));
+			return;
+		}
+		iommu_mode = m;
 		return;
 	}
 	sv_printf("command line: ignoring unknown option '%.*s'\n", (int)klen, w);

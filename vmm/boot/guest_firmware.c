@@ -7,6 +7,7 @@
  * memory reserved in each.
  */
 #include <sv/acpi.h>
+#include <sv/acpi_boot.h>
 #include <sv/console.h>
 #include <sv/efi.h>
 #include <sv/guest_firmware.h>

@@ -15,6 +15,7 @@
 #include <sv/guest.h>
 #include <sv/linux_boot.h>
 #include <sv/hypercall.h>
+#include <sv/iommu.h>
 #include <sv/builtin.h>
 #include <sv/memmap.h>
 #include <sv/mm.h>
@@ -223,22 +224,28 @@ void vmm_main(uint32_t magic, uint32_t info_phys)
 		avoid[na++] = (struct sv_range){ mb.mods[i].start, mb.mods[i].end - mb.mods[i].start };
 	uint64_t tramp = smp_pick_trampoline(map, map_n, avoid, na);
 
-	struct sv_range hidden[3] = {
+	/*
+	 * Hidden from the guest: the VMM's memory (also in its E820 map) and,
+	 * after it, the IOMMUs' registers (not RAM: only the nested map).
+	 */
+	struct sv_range hidden[3 + IOMMU_MAX_UNITS] = {
 		{ vmm_layout.image_start, vmm_layout.image_end - vmm_layout.image_start },
 		{ vmm_layout.pool_start, vmm_layout.pool_end - vmm_layout.pool_start },
 		{ tramp, tramp ? PAGE_SIZE : 0 },
 	};
-	unsigned int nhidden = tramp ? 3 : 2;
+	unsigned int nhidden = 3;
+	nhidden += iommu_probe(&mb, hidden + nhidden, IOMMU_MAX_UNITS);
 	if (vmm_build_nested(hidden, nhidden))
 		stop("could not build the nested page tables");
 	proc_timer_init(); /* calibrates the TSC, which the AP start-up waits with */
 	if (fpu_init_cpu())
 		stop("out of pool memory for the FPU save area");
 	smp_start(&mb, tramp);
+	iommu_enable(nested_span(), hidden, nhidden);
 	start_processes();
 
 	struct sv_guest_boot boot = { 0 };
-	if (guest_prepare(&mb, map, map_n, hidden, nhidden, &boot) < 0)
+	if (guest_prepare(&mb, map, map_n, hidden, 3, &boot) < 0)
 		stop("no guest to run");
 	vmm_run_guest(&boot);
 }

@@ -23,7 +23,7 @@
 #include <arch/fpu.h>
 #include <arch/lapic.h>
 #include <arch/paging.h>
-#include <sv/acpi.h>
+#include <sv/acpi_boot.h>
 #include <sv/apic.h>
 #include <sv/cmdline.h>
 #include <sv/console.h>
@@ -240,45 +240,16 @@ void ap_main(uint32_t apic_id)
 	vcpu_loop(c);
 }
 
-/* Documented in sv/vmm.h. */
-const void *acpi_dmap(void *ctx, uint64_t pa, uint64_t len)
-{
-	uint64_t limit = ALIGN_UP(MAX(vmm_layout.max_phys, 4ULL << 30), 1ULL << 30);
-
-	(void)ctx;
-	if (pa >= limit || len > limit - pa)
-		return NULL;
-	if (ranges_overlap(pa, len, vmm_layout.image_start, vmm_layout.image_end - vmm_layout.image_start) ||
-	    ranges_overlap(pa, len, vmm_layout.pool_start, vmm_layout.pool_end - vmm_layout.pool_start))
-		return NULL;
-	return phys_to_virt(pa);
-}
-
 static struct madt_cpu madt_cpus[CPU_SLOTS];
 
 void smp_start(const struct mb2_boot *mb, uint64_t tramp)
 {
-	struct acpi_mem mem = { .map = acpi_dmap, .ctx = NULL };
-	struct acpi_rsdp rsdp;
 	struct acpi_root root;
 	struct acpi_table t;
 	struct madt_info info;
-	const char *why = "no RSDP";
-	const char *from = "multiboot2 (ACPI 2.0+)";
-	int r = -SV_ENOENT;
+	const char *why, *from;
+	int r = acpi_boot_root(mb, &root, &from, &why);
 
-	if (mb->acpi_new.present)
-		r = acpi_rsdp_check(mb->acpi_new.bytes, mb->acpi_new.len, &rsdp, &why);
-	if (r < 0 && mb->acpi_old.present) {
-		from = "multiboot2 (ACPI 1.0)";
-		r = acpi_rsdp_check(mb->acpi_old.bytes, mb->acpi_old.len, &rsdp, &why);
-	}
-	if (r < 0) {
-		from = "BIOS area";
-		r = acpi_rsdp_scan(&mem, &rsdp, &why);
-	}
-	if (r == 0)
-		r = acpi_root_open(&mem, &rsdp, &root, &why);
 	if (r == 0)
 		r = acpi_table_find(&root, "APIC", 0, &t, &why);
 	if (r == 0)

@@ -171,13 +171,7 @@ int madt_disable_cpu(void *table, size_t avail, uint32_t apic_id)
 		}
 		off += elen;
 	}
-	if (changed) {
-		/* ACPI 5.2.6: all bytes of the table, checksum included, sum to zero. */
-		uint8_t sum = 0;
-		b[9] = 0;
-		for (size_t i = 0; i < len; i++)
-			sum = (uint8_t)(sum + b[i]);
-		b[9] = (uint8_t)-sum;
-	}
+	if (changed)
+		acpi_table_fix_checksum(b, len);
 	return changed;
 }

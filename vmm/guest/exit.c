@@ -10,6 +10,7 @@
 #include <sv/console.h>
 #include <sv/cpuid.h>
 #include <sv/hypercall.h>
+#include <sv/iommu.h>
 #include <sv/machine.h>
 #include <sv/mm.h>
 
@@ -39,6 +40,7 @@ bool exit_handle(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const struct 
 {
 	v->exits[e->reason < SV_EXIT_COUNT ? e->reason : SV_EXIT_UNKNOWN]++;
 	v->exits_total++;
+	iommu_poll_maybe(); /* blocked DMA is noticed at the next exit, at most every 5 ms */
 
 	bool fresh = v->sipi_fresh;
 

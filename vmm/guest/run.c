@@ -6,6 +6,7 @@
 #include <sv/console.h>
 #include <sv/cpu.h>
 #include <sv/hypercall.h>
+#include <sv/iommu.h>
 #include <sv/mm.h>
 #include <sv/proc_timer.h>
 #include <sv/vmm.h>
@@ -14,9 +15,8 @@
 
 #include "fsstring.h"
 
-int vmm_build_nested(const struct sv_range *hidden, unsigned int nhidden)
+uint64_t nested_span(void)
 {
-	const struct sv_vcpu_ops *ops = vmm_backend;
 	/*
 	 * Identity-map the whole physical address space the CPU can address
 	 * (CPUID 0x80000008), so that no guest access, RAM or device, ever
@@ -38,8 +38,14 @@ int vmm_build_nested(const struct sv_range *hidden, unsigned int nhidden)
 	uint64_t span = 1ULL << bits;
 	if (!gb && span > (1ULL << 40))
 		span = 1ULL << 40;
-	span = MAX(span, ALIGN_UP(vmm_layout.max_phys, 1ULL << 30));
-	if (ops->build_npt(span, hidden, nhidden, vmm_layout.sink_page))
+	return MAX(span, ALIGN_UP(vmm_layout.max_phys, 1ULL << 30));
+}
+
+int vmm_build_nested(const struct sv_range *hidden, unsigned int nhidden)
+{
+	const struct sv_vcpu_ops *ops = vmm_backend;
+
+	if (ops->build_npt(nested_span(), hidden, nhidden, vmm_layout.sink_page))
 		return -SV_ENOMEM;
 	/*
 	 * The shared tables are complete now and never change again: no CPU
@@ -121,6 +127,9 @@ static int64_t hc_stats(struct hc_call *c)
 	s.log_ring_size = LOG_RING_SIZE;
 	s.audit_total = hc_audit_total();
 	s.console_dropped = console_dropped();
+	s.iommu_state = (uint32_t)iommu_state();
+	s.iommu_units = iommu_units_on();
+	s.iommu_faults = iommu_fault_count();
 	/* Tools built against an older struct get the part they know. */
 	size_t n = sizeof(s);
 	if (c->arg[1] < __builtin_offsetof(struct sv_stats, cpus))

@@ -8,6 +8,7 @@
  * generations, exactly like a process's.  Every attempt is audited.
  */
 #include <arch/cpu.h>
+#include <sv/iommu.h>
 #include <sv/builtin.h>
 #include <sv/console.h>
 #include <sv/cpu.h>
@@ -200,6 +201,9 @@ static int64_t newprocess(struct hc_call *c, uint64_t bin, uint64_t size, uint64
 	a->time_us = us_since_boot();
 	a->size = size;
 	a->tsc_hz = proc_timer_tsc_hz();
+	/* Before anything is copied: nothing is loaded without DMA protection when it is required. */
+	if ((rc = iommu_gate("newprocess")))
+		return hc_audit_record(&rec, rc);
 	if (size == 0 || sigsize == 0)
 		return hc_audit_record(&rec, -SV_EINVAL);
 	if (size > SV_MAX_BINARY_SIZE || sigsize > SV_MAX_SIG_SIZE)

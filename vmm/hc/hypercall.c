@@ -6,6 +6,7 @@
  */
 #include <sv/console.h>
 #include <sv/hypercall.h>
+#include <sv/iommu.h>
 #include <sv/lock.h>
 
 #include <sv_config.h>
@@ -72,6 +73,8 @@ int64_t hc_dispatch(struct sv_vcpu *v, const struct sv_vcpu_ops *ops)
 	};
 	uint64_t nr = v->regs.rax;
 
+	/* No timer of its own: the VMM looks for blocked DMA when the guest calls. */
+	iommu_poll_maybe();
 	ops->get_paging(v, &c.paging);
 	if (!hc_allowed(nr, &c.paging)) {
 		/* Said once, so that a looping program cannot flood the console. */

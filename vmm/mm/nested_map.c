@@ -30,10 +30,14 @@ static int fill(const struct ctx *c, uint64_t *t, unsigned int lvl, uint64_t bas
 			break;
 		bool hidden = touches_hidden(c, a, esize);
 		if (lvl == 1) {
-			t[i] = c->f->leaf(hidden ? c->sink : a, 1);
-			continue;
+			if (!hidden)
+				t[i] = c->f->leaf(a, 1);
+			else if (c->sink)
+				t[i] = c->f->leaf(c->sink, 1);
+			continue; /* no sink: the page stays absent */
 		}
-		bool large_ok = (lvl == 2 || (lvl == 3 && c->f->has_1g)) && a + esize <= c->span;
+		bool large_ok = ((lvl == 2 && !c->f->no_2m) || (lvl == 3 && c->f->has_1g)) &&
+				a + esize <= c->span;
 		if (!hidden && large_ok) {
 			t[i] = c->f->leaf(a, lvl);
 			continue;
@@ -44,7 +48,7 @@ static int fill(const struct ctx *c, uint64_t *t, unsigned int lvl, uint64_t bas
 		int rc = fill(c, phys_to_virt(pa), lvl - 1, a);
 		if (rc)
 			return rc;
-		t[i] = c->f->table(pa);
+		t[i] = c->f->table(pa, lvl);
 	}
 	return 0;
 }
@@ -90,7 +94,7 @@ int nested_map_trap(const struct nested_format *f, uint64_t root, uint64_t gpa)
 			uint64_t sub = 1ULL << (shift - 9);
 			for (unsigned int i = 0; i < 512; i++)
 				n[i] = f->leaf((*e & ENTRY_ADDR & ~(sub * 512 - 1)) + i * sub, lvl - 1);
-			*e = f->table(pa);
+			*e = f->table(pa, lvl);
 		}
 		t = phys_to_virt(*e & ENTRY_ADDR);
 	}

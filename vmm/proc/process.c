@@ -27,6 +27,7 @@
 #include <sv/console.h>
 #include <sv/cpu.h>
 #include <sv/format.h>
+#include <sv/iommu.h>
 #include <sv/lock.h>
 #include <sv/mm.h>
 #include <sv/proc_timer.h>
@@ -261,9 +262,11 @@ int process_create(const void *image, size_t len, const char *name, const uint8_
 {
 	struct elf_plan plan;
 	struct proc *p;
-	int rc = elf_validate(image, len, &plan);
+	int rc = iommu_gate(name && *name ? name : "a process");
 
 	if (rc)
+		return rc;
+	if ((rc = elf_validate(image, len, &plan)))
 		return rc;
 	/*
 	 * A process may create one too (PROC_SYS_NEWPROCESS), but only from

@@ -41,6 +41,7 @@
 #define SV_HC_PROCINPUT "procinput"     /* (desc, buf, len) -> len: queues lines for lineinput */
 #define SV_HC_MSGCALL "msgcall"       /* (struct sv_msgcall *) -> status; see below */
 #define SV_HC_CPUSTAT "cpustat"       /* (cpu index, struct sv_cpu_stats *, size) -> its size; -SV_ENOENT past the last */
+#define SV_HC_IOMMU "iommu"           /* (struct sv_iommu_info *, size) -> its size: DMA protection */
 
 /*
  * Versioned processes (issue 15; docs/signatures.md).  Argument shapes, in
@@ -226,6 +227,10 @@ struct sv_stats {
 	/* Since the isolation release (the VMM copies as much as the caller's buffer holds). */
 	uint64_t audit_total;     /* newprocess records ever made (the ring keeps the last 64) */
 	uint64_t console_dropped; /* bytes the console's transmit ring had no room for (the log has them) */
+	/* Since DMA protection (struct sv_iommu_info has the details). */
+	uint32_t iommu_state;     /* SV_IOMMU_OFF, _NONE, _ON, _FAILED */
+	uint32_t iommu_units;     /* units translating */
+	uint64_t iommu_faults;    /* blocked DMAs seen since boot */
 };
 
 /* CPU states in sv_cpu_stats.state. */
@@ -243,6 +248,35 @@ struct sv_cpu_stats {
 	uint32_t caller;     /* 1 when this is the CPU the hypercall came from */
 	uint64_t exits_total;
 	uint64_t exits[SV_STATS_EXIT_REASONS];
+};
+
+/* DMA protection: iommu_state in sv_stats and sv_iommu_info. */
+#define SV_IOMMU_OFF 0    /* iommu=off: the units are left alone */
+#define SV_IOMMU_NONE 1   /* no unit found: devices can reach VMM memory */
+#define SV_IOMMU_ON 2     /* every unit found translates; VMM memory out of DMA reach */
+#define SV_IOMMU_FAILED 3 /* a unit could not be programmed */
+
+/*
+ * The iommu hypercall's record.  The VMM keeps two self-test pages, one
+ * in its image and one in its pool, filled with SV_IOMMU_CANARY_BYTE(i)
+ * at boot and never written again: a DMA that reached them would show
+ * in canary_*_ok.  Fields only ever appended.
+ */
+#define SV_IOMMU_CANARY_BYTE(i) ((uint8_t)(((i) * 37u + 0x5au) & 0xffu))
+struct sv_iommu_info {
+	uint32_t size;
+	uint32_t mode;    /* 0 auto, 1 required, 2 off */
+	uint32_t state;   /* SV_IOMMU_* */
+	uint32_t vendor;  /* 0 none, 1 Intel VT-d, 2 AMD-Vi */
+	uint32_t units;   /* units translating */
+	uint32_t units_found;
+	uint64_t unit_base[4]; /* their register pages (absent from the guest's map) */
+	uint64_t faults;  /* blocked DMAs seen since boot */
+	uint64_t last_addr; /* the last one: DMA address, */
+	uint32_t last_sid;  /* requester bus << 8 | dev << 3 | fn, */
+	uint32_t last_write; /* 1 write, 0 read */
+	uint64_t canary_image, canary_pool; /* physical addresses of the self-test pages */
+	uint32_t canary_image_ok, canary_pool_ok; /* 1: every byte as at boot */
 };
 
 #endif

@@ -52,7 +52,8 @@ struct sealvisor_call {
 	X(MEASURE, 17, SV_HC_MEASURE)            \
 	X(PS2, 18, SV_HC_PS2)                    \
 	X(AUDIT2, 19, SV_HC_AUDIT2)              \
-	X(MSGCALL, 20, SV_HC_MSGCALL)
+	X(MSGCALL, 20, SV_HC_MSGCALL)            \
+	X(IOMMU, 21, SV_HC_IOMMU)
 
 #define SEALVISOR_IOC_MAGIC 0xB5
 #define SEALVISOR_IOC(index) _IOWR(SEALVISOR_IOC_MAGIC, index, struct sealvisor_call)

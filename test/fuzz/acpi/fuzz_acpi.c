@@ -1,11 +1,13 @@
 /*
- * libFuzzer target: arbitrary bytes -> the ACPI table walk and the MADT
- * parser (vmm/drivers/acpi.c, madt.c).
+ * libFuzzer target: arbitrary bytes -> the ACPI table walk and the MADT,
+ * DMAR and IVRS parsers (vmm/drivers/acpi.c, madt.c, dmar.c, ivrs.c).
  *
  * Built with clang -fsanitize=fuzzer,address,undefined (see meson.build).
  * The first byte picks what the rest is:
  *
- *   0  an MADT, parsed directly (max CPUs from bits 2-4 of the first byte)
+ *   0  a table parsed directly, by bits 5-6: 0 an MADT (max CPUs from
+ *      bits 2-4), 1 a DMAR, 2 an IVRS, 3 hidden (acpi_table_hide) and then
+ *      checked
  *   1  physical memory at address 0, an RSDP at its start: RSDP check,
  *      root table, every entry mapped, the MADT found (instance from bit
  *      2) and parsed
@@ -23,6 +25,8 @@
 #include <string.h>
 
 #include <sv/acpi.h>
+#include <sv/dmar.h>
+#include <sv/ivrs.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -78,6 +82,52 @@ static void check_madt(const void *t, size_t len, unsigned int max)
 	}
 }
 
+static void check_dmar(const void *t, size_t len)
+{
+	struct dmar_info d;
+	const char *why = NULL;
+
+	int r = dmar_parse(t, len, &d, &why);
+	if ((r < 0 && !why) || r > 0 || d.nunits > DMAR_MAX_UNITS || d.nunits > d.total_units ||
+	    d.nrmrr > DMAR_MAX_RMRR || d.nrmrr > d.total_rmrr)
+		abort();
+	for (unsigned int i = 0; i < d.nunits; i++)
+		if (d.units[i].base == 0 || d.units[i].base % 4096 ||
+		    d.units[i].size > UINT64_MAX - d.units[i].base)
+			abort();
+	for (unsigned int i = 0; i < d.nrmrr; i++)
+		if (d.rmrr[i].limit < d.rmrr[i].base || d.rmrr[i].base % 4096)
+			abort();
+}
+
+static void check_ivrs(const void *t, size_t len)
+{
+	struct ivrs_info v;
+	const char *why = NULL;
+
+	int r = ivrs_parse(t, len, &v, &why);
+	if ((r < 0 && !why) || r > 0 || v.nunits > IVRS_MAX_UNITS || v.nunits > v.total_units ||
+	    v.nivmd > IVRS_MAX_IVMD || v.nivmd > v.total_ivmd)
+		abort();
+	for (unsigned int i = 0; i < v.nunits; i++)
+		for (unsigned int j = 0; j < i; j++)
+			if (v.units[i].base == v.units[j].base || v.units[i].base == 0)
+				abort();
+	for (unsigned int i = 0; i < v.nivmd; i++)
+		if (v.ivmd[i].length == 0 || v.ivmd[i].length > UINT64_MAX - v.ivmd[i].start)
+			abort();
+}
+
+static void check_hidden(uint8_t *t, size_t len)
+{
+	int before = acpi_table_check(t, len, NULL, NULL);
+
+	if (acpi_table_hide(t, len) != (before < 0 ? before : 0))
+		abort();
+	if (before >= 0 && (t[0] != 'X' || acpi_table_check(t, len, NULL, NULL) != before))
+		abort();
+}
+
 static void walk(const struct acpi_mem *mem, const struct acpi_rsdp *rsdp, unsigned int n)
 {
 	struct acpi_root root;
@@ -102,6 +152,10 @@ static void walk(const struct acpi_mem *mem, const struct acpi_rsdp *rsdp, unsig
 	}
 	if (acpi_table_find(&root, "APIC", n, &t, &why) == 0)
 		check_madt(t.data, t.length, 8);
+	if (acpi_table_find(&root, "DMAR", 0, &t, &why) == 0)
+		check_dmar(t.data, t.length);
+	if (acpi_table_find(&root, "IVRS", 0, &t, &why) == 0)
+		check_ivrs(t.data, t.length);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -124,7 +178,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	switch (mode & 3) {
 	case 0:
-		check_madt(copy, size, (mode >> 2) & 7);
+		if (((mode >> 5) & 3) == 0)
+			check_madt(copy, size, (mode >> 2) & 7);
+		else if (((mode >> 5) & 3) == 1)
+			check_dmar(copy, size);
+		else if (((mode >> 5) & 3) == 2)
+			check_ivrs(copy, size);
+		else
+			check_hidden(copy, size);
 		break;
 	case 1:
 	case 2:

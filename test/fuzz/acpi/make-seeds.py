@@ -17,6 +17,7 @@ import struct
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, 'corpus')
 HEADER = os.path.join(HERE, '..', '..', 'unit', 'acpi', 'recorded_tables.h')
+IOMMU_HEADER = os.path.join(HERE, '..', '..', 'unit', 'acpi', 'recorded_iommu_tables.h')
 
 
 def recorded():
@@ -89,6 +90,18 @@ def main():
         for kind, data in seeds.items():
             with open(os.path.join(OUT, f'{name}-{kind}'), 'wb') as f:
                 f.write(data)
+    # DMAR and IVRS (recorded_iommu_tables.h): parsed directly (mode 0 with
+    # bits 5-6 = 1, 2), hidden (3), and in a q35 walk with the other tables.
+    text = open(IOMMU_HEADER).read()
+    q35 = recorded()['qemu_q35_smp4']
+    for m in re.finditer(r'static const uint8_t (\w+?)_(dmar|ivrs)\[\] = \{[^\n]*\n(.*?)\n\};', text, re.S):
+        data = bytes(int(x, 16) for x in re.findall(r'0x([0-9a-f]{2})', m.group(3)))
+        mode = b'\x20' if m.group(2) == 'dmar' else b'\x40'
+        tables = [q35[s] for s in ('FACP', 'APIC', 'HPET', 'MCFG', 'WAET')] + [data]
+        for kind, seed in {m.group(2): mode + data, 'hide': b'\x60' + data,
+                           'xsdt': b'\x01' + image(tables, 0, True)}.items():
+            with open(os.path.join(OUT, f'{m.group(1)}-{kind}'), 'wb') as f:
+                f.write(seed)
 
 
 if __name__ == '__main__':

@@ -202,6 +202,21 @@ int acpi_root_entry(const struct acpi_root *root, unsigned int i, uint64_t *pa);
 int acpi_table_find(const struct acpi_root *root, const char *sig, unsigned int n,
 		    struct acpi_table *out, const char **why);
 
+/*
+ * Sets the checksum byte (offset 9) of the len-byte table at t so that all
+ * its bytes sum to zero (ACPI 5.2.6), after the VMM changed it in place.
+ */
+void acpi_table_fix_checksum(uint8_t *t, size_t len);
+
+/*
+ * Hides a table from the OS that boots next (the VMM's DMAR and IVRS):
+ * its first signature byte becomes 'X' ("DMAR" -> "XMAR", as Xen does),
+ * so no OS looks it up any more, and the checksum is fixed, so the table
+ * still checks.  The table must pass acpi_table_check (any signature)
+ * over avail bytes.  Returns 0 or that check's error.
+ */
+int acpi_table_hide(void *table, size_t avail);
+
 /* ---- MADT (drivers/madt.c) ---- */
 
 #define MADT_PCAT_COMPAT 1u /* flags: dual 8259s installed */

@@ -6,7 +6,7 @@
  * Applies "key=value" options; unknown or malformed words are reported on
  * the console and ignored.  Options: console=com1..com4|PORT;
  * selftest=fault (a deliberate page fault, to see the exception dump);
- * selftest=ap-silent; max_cpus=N.
+ * selftest=ap-silent; max_cpus=N; iommu=auto|required|off (sv/iommu.h).
  */
 void cmdline_apply(const char *cmdline);
 

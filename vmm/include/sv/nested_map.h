@@ -3,7 +3,8 @@
  * AMD NPT and Intel EPT share the 4-level radix layout but not the entry
  * bits, so the backend passes its entry encoders and this file does the
  * planning: largest pages where possible, and the VMM's hidden ranges
- * mapped, 4 KiB by 4 KiB, to a single sink page.
+ * mapped, 4 KiB by 4 KiB, to a single sink page.  The IOMMU drivers
+ * (drivers/iommu_vtd.c, iommu_amdvi.c) build their DMA domain with it too.
  */
 #ifndef SV_NESTED_MAP_H
 #define SV_NESTED_MAP_H
@@ -11,12 +12,18 @@
 #include <sv/vcpu.h>
 
 struct nested_format {
-	uint64_t (*table)(uint64_t pa);                  /* entry pointing at a table */
+	/* An entry at level (2..4) pointing at a table of level - 1. */
+	uint64_t (*table)(uint64_t pa, unsigned int level);
 	uint64_t (*leaf)(uint64_t pa, unsigned int level); /* 1: 4 KiB, 2: 2 MiB, 3: 1 GiB */
 	bool has_1g;
+	bool no_2m; /* 4 KiB leaves only (a VT-d unit without 2 MiB pages) */
 };
 
-/* Maps [0, span); returns 0 and the root's physical address, or -SV_ENOMEM. */
+/*
+ * Maps [0, span); returns 0 and the root's physical address, or
+ * -SV_ENOMEM.  Hidden pages point at sink, or stay absent when sink is 0
+ * (the IOMMU's domain: a device access there faults and is reported).
+ */
 int nested_map_build(const struct nested_format *f, uint64_t span, const struct sv_range *hidden,
 		     unsigned int nhidden, uint64_t sink, uint64_t *root);
 

@@ -11,8 +11,9 @@
 
 uint64_t svm_npt_root;
 
-static uint64_t npt_table(uint64_t pa)
+static uint64_t npt_table(uint64_t pa, unsigned int level)
 {
+	(void)level;
 	return pa | PTE_P | PTE_W | PTE_U;
 }
 
@@ -26,13 +27,13 @@ int svm_build_npt(uint64_t span, const struct sv_range *hidden, unsigned int nhi
 	struct cpuid_regs r;
 
 	cpuid_count(0x80000001, 0, &r);
-	struct nested_format f = { npt_table, npt_leaf, (r.edx & (1u << 26)) != 0 };
+	struct nested_format f = { npt_table, npt_leaf, (r.edx & (1u << 26)) != 0, false };
 	return nested_map_build(&f, span, hidden, nhidden, sink, &svm_npt_root);
 }
 
 int svm_npt_trap(uint64_t gpa)
 {
-	struct nested_format f = { npt_table, npt_leaf, true };
+	struct nested_format f = { npt_table, npt_leaf, true, false };
 
 	return nested_map_trap(&f, svm_npt_root, gpa);
 }

@@ -13,8 +13,9 @@
 
 uint64_t vmx_eptp;
 
-static uint64_t ept_table(uint64_t pa)
+static uint64_t ept_table(uint64_t pa, unsigned int level)
 {
+	(void)level;
 	return pa | EPT_R | EPT_W | EPT_X;
 }
 
@@ -25,7 +26,7 @@ static uint64_t ept_leaf(uint64_t pa, unsigned int level)
 
 int vmx_build_ept(uint64_t span, const struct sv_range *hidden, unsigned int nhidden, uint64_t sink)
 {
-	struct nested_format f = { ept_table, ept_leaf, vmx_cfg.ept_1g };
+	struct nested_format f = { ept_table, ept_leaf, vmx_cfg.ept_1g, false };
 	uint64_t root;
 	int rc = nested_map_build(&f, span, hidden, nhidden, sink, &root);
 
@@ -38,7 +39,7 @@ int vmx_build_ept(uint64_t span, const struct sv_range *hidden, unsigned int nhi
 
 int vmx_ept_trap(uint64_t gpa)
 {
-	struct nested_format f = { ept_table, ept_leaf, vmx_cfg.ept_1g };
+	struct nested_format f = { ept_table, ept_leaf, vmx_cfg.ept_1g, false };
 
 	return nested_map_trap(&f, vmx_eptp & ~0xfffULL, gpa);
 }
