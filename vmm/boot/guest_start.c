@@ -28,6 +28,25 @@ static void *guest_phys_map(void *ctx, uint64_t gpa, size_t len)
 
 const struct gm_phys guest_phys = { guest_phys_map, NULL };
 
+/*
+ * UEFI boot-services memory: the guest gets it as RAM, but firmware leaves
+ * tables there that Linux still reads and reserves itself (memory
+ * attributes, ESRT, TPM event logs), so the VMM copies nothing over it
+ * before Linux runs: no kernel, initrd or boot data.  None on BIOS.
+ */
+static struct sv_range efi_boot_mem[MEMMAP_MAX];
+
+static unsigned int boot_services_ranges(const struct mem_range *map, unsigned int n)
+{
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < n && k < ARRAY_SIZE(efi_boot_mem); i++) {
+		if (map[i].type == MEM_EFI_BOOT)
+			efi_boot_mem[k++] = (struct sv_range){ map[i].base, map[i].size };
+	}
+	return k;
+}
+
 int guest_prepare(const struct mb2_boot *mb, const struct mem_range *map, unsigned int n,
 		  const struct sv_range *hidden, unsigned int nhidden, struct sv_guest_boot *boot)
 {
@@ -42,10 +61,13 @@ int guest_prepare(const struct mb2_boot *mb, const struct mem_range *map, unsign
 		return rc;
 	}
 	guest_map_n = (unsigned int)rc;
+	unsigned int nkeep = boot_services_ranges(map, n);
 
 	if (!memmap_is_usable(guest_map, guest_map_n, GUEST_BOOT_DATA_START,
-			      GUEST_BOOT_DATA_END - GUEST_BOOT_DATA_START)) {
-		sv_printf("ERROR: low memory %lx-%lx is not usable RAM; cannot place boot_params\n",
+			      GUEST_BOOT_DATA_END - GUEST_BOOT_DATA_START) ||
+	    !memmap_clear_of(GUEST_BOOT_DATA_START, GUEST_BOOT_DATA_END - GUEST_BOOT_DATA_START,
+			     efi_boot_mem, nkeep)) {
+		sv_printf("ERROR: low memory %lx-%lx is not usable RAM outside UEFI boot-services memory; cannot place boot_params\n",
 			  (unsigned long)GUEST_BOOT_DATA_START, (unsigned long)GUEST_BOOT_DATA_END);
 		return -SV_EINVAL;
 	}
@@ -77,7 +99,7 @@ int guest_prepare(const struct mb2_boot *mb, const struct mem_range *map, unsign
 	struct sv_range avoid[1] = { { km->start, klen } };
 	struct linux_plan plan;
 	uint64_t isize = im ? im->end - im->start : 0;
-	if ((rc = linux_plan(&k, guest_map, guest_map_n, isize, avoid, 1, &plan, &why))) {
+	if ((rc = linux_plan(&k, guest_map, guest_map_n, isize, avoid, 1, efi_boot_mem, nkeep, &plan, &why))) {
 		sv_printf("ERROR: %s\n", why);
 		return rc;
 	}

@@ -113,20 +113,31 @@ int linux_parse(const uint8_t *img, size_t len, struct linux_image *k, const cha
 }
 
 static bool fits(const struct mem_range *map, unsigned int n, uint64_t base, uint64_t size,
-		 const struct sv_range *avoid, unsigned int navoid)
+		 const struct sv_range *avoid, unsigned int navoid, const struct sv_range *keep,
+		 unsigned int nkeep)
 {
-	if (!memmap_is_usable(map, n, base, size))
-		return false;
-	for (unsigned int i = 0; i < navoid; i++) {
-		if (avoid[i].size && ranges_overlap(base, size, avoid[i].base, avoid[i].size))
-			return false;
+	return memmap_is_usable(map, n, base, size) && memmap_clear_of(base, size, avoid, navoid) &&
+	       memmap_clear_of(base, size, keep, nkeep);
+}
+
+/* The lowest start of a range in r[0, nr) that overlaps [base, base+size), into *low. */
+static bool first_clash(uint64_t base, uint64_t size, const struct sv_range *r, unsigned int nr,
+			uint64_t *low)
+{
+	bool any = false;
+
+	for (unsigned int i = 0; i < nr; i++) {
+		if (r[i].size && ranges_overlap(base, size, r[i].base, r[i].size)) {
+			*low = MIN(*low, r[i].base);
+			any = true;
+		}
 	}
-	return true;
+	return any;
 }
 
 int linux_plan(const struct linux_image *k, const struct mem_range *map, unsigned int n,
 	       uint64_t initrd_size, const struct sv_range *avoid, unsigned int navoid,
-	       struct linux_plan *p, const char **why)
+	       const struct sv_range *keep, unsigned int nkeep, struct linux_plan *p, const char **why)
 {
 	struct sv_range boot_data = { GUEST_BOOT_DATA_START,
 				      GUEST_BOOT_DATA_END - GUEST_BOOT_DATA_START };
@@ -136,14 +147,14 @@ int linux_plan(const struct linux_image *k, const struct mem_range *map, unsigne
 		uint64_t a = ALIGN_UP(MAX(k->pref_address, MIN_LOAD), k->kernel_alignment);
 		/* First aligned spot at or above the preferred address. */
 		for (; a < (4ULL << 30); a += k->kernel_alignment) {
-			if (fits(map, n, a, k->init_size, &boot_data, 1))
+			if (fits(map, n, a, k->init_size, &boot_data, 1, keep, nkeep))
 				break;
 		}
 		if (a >= (4ULL << 30))
 			return bad(why, "no usable guest memory below 4 GiB for the kernel");
 		p->load_addr = a;
 	} else {
-		if (!fits(map, n, MIN_LOAD, k->init_size, &boot_data, 1))
+		if (!fits(map, n, MIN_LOAD, k->init_size, &boot_data, 1, keep, nkeep))
 			return bad(why, "kernel is not relocatable and 1 MiB + init_size is not usable RAM");
 		p->load_addr = MIN_LOAD;
 	}
@@ -168,13 +179,8 @@ int linux_plan(const struct linux_image *k, const struct mem_range *map, unsigne
 			if (cand < map[i].base)
 				break;
 			uint64_t clash = UINT64_MAX;
-			bool clashes = false;
-			for (unsigned int j = 0; j < na; j++) {
-				if (ranges_overlap(cand, initrd_size, av[j].base, av[j].size)) {
-					clashes = true;
-					clash = MIN(clash, av[j].base);
-				}
-			}
+			bool clashes = first_clash(cand, initrd_size, av, na, &clash);
+			clashes |= first_clash(cand, initrd_size, keep, nkeep, &clash);
 			if (!clashes) {
 				if (!found || cand > p->initrd_addr)
 					p->initrd_addr = cand;

@@ -177,3 +177,12 @@ uint64_t memmap_top(const struct mem_range *map, unsigned int n)
 	}
 	return top;
 }
+
+bool memmap_clear_of(uint64_t base, uint64_t size, const struct sv_range *r, unsigned int nr)
+{
+	for (unsigned int i = 0; i < nr; i++) {
+		if (r[i].size && ranges_overlap(base, size, r[i].base, r[i].size))
+			return false;
+	}
+	return true;
+}

@@ -392,20 +392,30 @@ static void test_linux(void)
 	build_bzimage();
 	CHECK_EQ(linux_parse(kimg, sizeof(kimg), &k, &why), 0);
 	struct sv_range avoid = { 0x1bd00000, 0x100000 }; /* kernel's source bytes */
-	CHECK_EQ(linux_plan(&k, map, 6, 0x300000, &avoid, 1, &p, &why), 0);
+	CHECK_EQ(linux_plan(&k, map, 6, 0x300000, &avoid, 1, NULL, 0, &p, &why), 0);
 	CHECK_EQ(p.load_addr, 0x1000000);
 	/* Highest fit: the 1.9 MiB range at the top is too small; below the hidden pool, below the avoided range. */
 	CHECK_EQ(p.initrd_addr, 0x1bd00000 - 0x300000);
 	CHECK_EQ(p.initrd_size, 0x300000);
 
+	/*
+	 * Kept ranges (UEFI boot-services memory): neither the kernel nor the
+	 * initrd lands on them, though the map calls them usable.
+	 */
+	struct sv_range keep[] = { { 0x1000000, 0x100000 }, { 0x1b000000, 0xd00000 } };
+	CHECK_EQ(linux_plan(&k, map, 6, 0x300000, &avoid, 1, keep, 2, &p, &why), 0);
+	CHECK(p.load_addr >= 0x1100000 && p.load_addr % k.kernel_alignment == 0);
+	CHECK_EQ(p.initrd_addr, 0x1b000000 - 0x300000);
+	CHECK(p.initrd_addr + p.initrd_size <= keep[1].base);
+
 	/* Not enough room: a 16 MiB guest. */
 	struct mem_range tiny[] = { { 0, 0x9fc00, MEM_USABLE }, { 0x100000, 0xf00000, MEM_USABLE } };
-	CHECK_EQ(linux_plan(&k, tiny, 2, 0, NULL, 0, &p, &why), -SV_EINVAL);
+	CHECK_EQ(linux_plan(&k, tiny, 2, 0, NULL, 0, NULL, 0, &p, &why), -SV_EINVAL);
 	CHECK_EQ(strcmp(why, "no usable guest memory below 4 GiB for the kernel"), 0);
 
 	/* boot_params: header copied, loader fields set, E820 table written. */
 	static uint8_t zp[4096];
-	CHECK_EQ(linux_plan(&k, map, 6, 0x300000, &avoid, 1, &p, &why), 0);
+	CHECK_EQ(linux_plan(&k, map, 6, 0x300000, &avoid, 1, NULL, 0, &p, &why), 0);
 	CHECK_EQ(linux_boot_params(zp, kimg, &k, &p, 20, map, 6, &why), 0);
 	CHECK_EQ(memcmp(zp + 0x202, "HdrS", 4), 0);
 	CHECK_EQ(zp[0x210], 0xff);

@@ -52,11 +52,12 @@ int linux_parse(const uint8_t *img, size_t len, struct linux_image *k, const cha
 /*
  * Chooses load and initrd addresses inside usable guest memory.  avoid:
  * ranges the initrd must not land on (the kernel's source bytes, which
- * are copied after the initrd).
+ * are copied after the initrd); keep: ranges neither may land on (UEFI
+ * boot-services memory, whose firmware tables Linux still reads).
  */
 int linux_plan(const struct linux_image *k, const struct mem_range *map, unsigned int n,
 	       uint64_t initrd_size, const struct sv_range *avoid, unsigned int navoid,
-	       struct linux_plan *p, const char **why);
+	       const struct sv_range *keep, unsigned int nkeep, struct linux_plan *p, const char **why);
 
 /* Fills the zero page; cmdline_len excludes the NUL. */
 int linux_boot_params(uint8_t *zp, const uint8_t *img, const struct linux_image *k,

@@ -34,6 +34,9 @@ int memmap_pick_pool(const struct mem_range *map, unsigned int n, uint64_t size,
 int memmap_guest(const struct mem_range *map, unsigned int n, const struct sv_range *hidden,
 		 unsigned int nhidden, struct mem_range *out, unsigned int max);
 
+/* True when [base, base+size) overlaps none of r[0, nr) (empty ones ignored). */
+bool memmap_clear_of(uint64_t base, uint64_t size, const struct sv_range *r, unsigned int nr);
+
 /* True when [base, base+len) lies wholly inside one usable range. */
 bool memmap_is_usable(const struct mem_range *map, unsigned int n, uint64_t base, uint64_t len);
 
