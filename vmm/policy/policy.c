@@ -140,29 +140,34 @@ int policy_check_load(const uint8_t sha256[32], int key, const struct elf_manife
 		return rc;
 	}
 	load_event(ev, sha256, key, m);
+	/* measure_add's room rule: the reserve and the overflow marker's slot stay free. */
 	if (!measure_has(&mlog, SV_MEV_LOAD, ev, sizeof(ev)) &&
-	    mlog.count >= MEASURE_LOG_MAX - MEASURE_RESERVE) {
+	    mlog.count >= MEASURE_LOG_MAX - 1 - MEASURE_RESERVE) {
 		sv_printf("newprocess: refused: the measurement log is full\n");
 		return -SV_ENOMEM;
 	}
 	return 0;
 }
 
-int policy_loaded(const uint8_t sha256[32], int key, const struct elf_manifest *m)
+int policy_commit_load(const uint8_t sha256[32], int key, const struct elf_manifest *m)
 {
 	uint8_t ev[104];
-	int raised, rc = 0;
+	uint32_t min;
+	int rc;
 
-	load_event(ev, sha256, key, m);
-	/* Measure once per distinct event, as IMA measures a file once. */
-	if (!measure_has(&mlog, SV_MEV_LOAD, ev, sizeof(ev)))
-		rc = measure_add(&mlog, SV_MEV_LOAD, ev, sizeof(ev), MEASURE_RESERVE);
-	if (rc)
+	/* The list in force or the table may have changed since the caller's check. */
+	if ((rc = policy_check_load(sha256, key, m, &min)))
 		return rc;
-	raised = svn_record(&svn, m->product, m->svn);
-	if (raised < 0)
-		return raised;
-	return raised && SV_SVN_KILL_OLDER;
+	load_event(ev, sha256, key, m);
+	/* Measure once per distinct event and list in force, as IMA measures a file once. */
+	if (!measure_has(&mlog, SV_MEV_LOAD, ev, sizeof(ev)) &&
+	    (rc = measure_add(&mlog, SV_MEV_LOAD, ev, sizeof(ev), MEASURE_RESERVE)))
+		return rc;
+	rc = svn_record(&svn, m->product, m->svn);
+	if (rc < 0)
+		return rc;
+	/* Every load, not only one that raised it: an earlier kill may have been cut short. */
+	return SV_SVN_KILL_OLDER && strcmp(m->product, "none") != 0;
 }
 
 int policy_revoke(const uint8_t *list, size_t len, const uint8_t *sig, size_t siglen,
@@ -184,18 +189,20 @@ int policy_revoke(const uint8_t *list, size_t len, const uint8_t *sig, size_t si
 	if (rc)
 		return rc;
 	*version = parsed.version;
-	if (parsed.version <= rl.version)
-		return -SV_ERL_STALE;
-	if (revlist_has_key(&rl, key_id(*key_out)))
-		return -SV_EREVOKED;
+	/* Bounded version steps, no list revoking its own signer: revlist.h. */
+	if ((rc = revlist_may_follow(&rl, &parsed, key_id(*key_out))))
+		return rc;
 	memset(ev, 0, sizeof(ev));
 	memcpy(ev, sha256, 32);
 	memcpy(ev + 32, key_id(*key_out), 32);
 	put64(ev + 64, parsed.version);
 	put32(ev + 72, parsed.ndigests);
 	put32(ev + 76, parsed.nkeys);
-	if ((rc = measure_add(&mlog, SV_MEV_REVLIST, ev, sizeof(ev), 0)))
+	/* Never refused for want of room: a full log gets the overflow marker. */
+	if ((rc = measure_add_always(&mlog, SV_MEV_REVLIST, ev, sizeof(ev))))
 		return rc;
+	if (mlog.unlogged == 1)
+		sv_printf("measure: the log is full: the overflow marker is its last event; later lists extend the register unlogged\n");
 	memcpy(rl_bytes, list, len);
 	revlist_parse(rl_bytes, len, &rl);
 	return 0;
