@@ -28,6 +28,12 @@ extern char _text_start[], _text_end[], _rodata_start[], _rodata_end[];
 /* The build's floors (-Dsvn_floor), ending with a NULL product. */
 static const struct svn_floor floors[] = { SV_SVN_FLOORS { NULL, 0 } };
 
+/*
+ * The trusted keys (by index) that alone may sign revocation lists
+ * (-Drevocation_keys), ending at -1; none listed: every trusted key may.
+ */
+static const int revocation_keys[] = { SV_REVOCATION_KEYS -1 };
+
 static struct svn_table svn;
 static struct measure_log mlog;
 /* The list in force: its bytes (revlist keeps pointers into them). */
@@ -184,6 +190,11 @@ int policy_revoke(const uint8_t *list, size_t len, const uint8_t *sig, size_t si
 	if (rc) {
 		*key_out = -1;
 		return rc;
+	}
+	if (!revlist_key_may_sign(revocation_keys, *key_out)) {
+		sv_printf("revoke: signed with trusted key %d, which may not sign revocation lists (-Drevocation_keys)\n",
+			  *key_out);
+		return -SV_ESIG_MISMATCH;
 	}
 	rc = revlist_parse(list, len, &parsed);
 	if (rc)

@@ -43,7 +43,8 @@ bool policy_revoked(const uint8_t sha256[32], int key);
  * Verifies list[0, len) with sig, parses it and, when it is newer than
  * the list in force, makes it the list in force and measures it (never
  * refused for want of log room: measure_add_always).  0, or the
- * signature's, the parser's, -SV_ERL_STALE, -SV_ERL_VERSION (a version
+ * signature's (-SV_ESIG_MISMATCH also for a trusted key that
+ * -Drevocation_keys leaves out), the parser's, -SV_ERL_STALE, -SV_ERL_VERSION (a version
  * above the one in force by more than REVLIST_MAX_VERSION_STEP) or
  * -SV_EREVOKED (signed with a key the list in force or the list itself
  * revokes); nothing changes on failure.

@@ -89,3 +89,16 @@ int revlist_may_follow(const struct revlist *cur, const struct revlist *next,
 		return -SV_EREVOKED;
 	return 0;
 }
+
+bool revlist_key_may_sign(const int *allowed, int key)
+{
+	if (key < 0)
+		return false;
+	if (allowed[0] < 0)
+		return true;
+	for (unsigned int i = 0; allowed[i] >= 0; i++) {
+		if (allowed[i] == key)
+			return true;
+	}
+	return false;
+}

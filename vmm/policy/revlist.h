@@ -61,6 +61,13 @@ int revlist_parse(const void *buf, size_t len, struct revlist *out);
 int revlist_may_follow(const struct revlist *cur, const struct revlist *next,
 		       const uint8_t signer[32]);
 
+/*
+ * May trusted key number key sign lists?  allowed: the indexes that may
+ * (-Drevocation_keys), ending at -1; an empty set (allowed[0] == -1)
+ * allows every key.  A negative key never may.
+ */
+bool revlist_key_may_sign(const int *allowed, int key);
+
 /* Whether digest / key id d is on the list (an empty list: never). */
 bool revlist_has_digest(const struct revlist *rl, const uint8_t d[32]);
 bool revlist_has_key(const struct revlist *rl, const uint8_t k[32]);

@@ -205,6 +205,14 @@ static void test_revlist_follow(void)
 	CHECK_EQ(revlist_parse(b, mklist(b, "SVRL", 1, 3, 0, 0), &next), 0);
 	CHECK_EQ(revlist_may_follow(&cur, &next, signer), -SV_EREVOKED);
 	CHECK_EQ(revlist_may_follow(&cur, &next, other), 0);
+
+	/* -Drevocation_keys: only the keys named; none named: every key. */
+	static const int all[] = { -1 }, some[] = { 1, 3, -1 };
+	CHECK(revlist_key_may_sign(all, 0) && revlist_key_may_sign(all, 5));
+	CHECK(!revlist_key_may_sign(all, -1));
+	CHECK(!revlist_key_may_sign(some, 0) && revlist_key_may_sign(some, 1));
+	CHECK(!revlist_key_may_sign(some, 2) && revlist_key_may_sign(some, 3));
+	CHECK(!revlist_key_may_sign(some, 4) && !revlist_key_may_sign(some, -1));
 }
 
 static void test_measure(void)
