@@ -18,6 +18,8 @@ static uint32_t type_len(uint32_t type)
 		return 104;
 	case SV_MEV_REVLIST:
 		return 80;
+	case SV_MEV_CMDLINE:
+		return 120;
 	default:
 		return 0;
 	}
@@ -65,8 +67,11 @@ const char *measure_event_invalid(const struct sv_measure_event *e, uint32_t i, 
 		return "the first event is not the VMM image";
 	if (i == 1 && e->type != SV_MEV_TRUSTED_KEYS)
 		return "the second event is not the trusted keys";
-	if (i >= 2 && (e->type == SV_MEV_VMM_IMAGE || e->type == SV_MEV_TRUSTED_KEYS))
-		return "an image or key-set event after the first two";
+	if (i == 2 && e->type != SV_MEV_CMDLINE)
+		return "the third event is not the command line";
+	if (i >= 3 && (e->type == SV_MEV_VMM_IMAGE || e->type == SV_MEV_TRUSTED_KEYS ||
+		       e->type == SV_MEV_CMDLINE))
+		return "an image, key-set or command-line event after the first three";
 	return NULL;
 }
 
@@ -93,7 +98,7 @@ static bool acceptable(const struct measure_log *m, uint32_t type, uint32_t len)
 		return false;
 	e.type = type;
 	e.data_len = len;
-	return !measure_event_invalid(&e, m->count < 2 ? m->count : 2, 3);
+	return !measure_event_invalid(&e, m->count < 3 ? m->count : 3, 4);
 }
 
 int measure_add(struct measure_log *m, uint32_t type, const void *data, uint32_t len,
@@ -144,9 +149,9 @@ int measure_replay(const struct sv_measure_event *ev, uint32_t n, uint8_t reg[32
 {
 	memset(reg, 0, 32);
 	*why = NULL;
-	if (n < 2) {
+	if (n < 3) {
 		*bad = n;
-		*why = "a log starts with the VMM image and the trusted keys";
+		*why = "a log starts with the VMM image, the trusted keys and the command line";
 		return -SV_EINVAL;
 	}
 	for (uint32_t i = 0; i < n; i++) {

@@ -8,8 +8,8 @@
  * sv_measure_event in <sealvisor/hypercall.h>.
  *
  * The log's shape is fixed: event 0 is the VMM image, event 1 the trusted
- * keys, then loads and revocation lists, each type with its one data
- * length.  The last slot is kept for an overflow marker: once the log is
+ * keys, event 2 the VMM command line, then loads and revocation lists,
+ * each type with its one data length.  The last slot is kept for an overflow marker: once the log is
  * full, events that must not be refused (revocation lists) still extend
  * the register, unlogged, after the marker.
  *

@@ -5,9 +5,11 @@
  * (its text and rodata segments as they lie in memory, which are the
  * PT_LOAD segments of sealvisor.elf byte for byte: nothing writes them
  * after GRUB loaded them, and the page tables map them read-only) and
- * with the set of trusted keys, so that everything after them is read
- * relative to the code that did the measuring.
+ * with the set of trusted keys and the command line it was started with,
+ * so that everything after them is read relative to the code that did
+ * the measuring and the options it runs under.
  */
+#include <sv/cmdline.h>
 #include <sv/console.h>
 #include <sv/format.h>
 
@@ -63,7 +65,7 @@ static void print_digest(const char *what, const uint8_t d[32])
 
 void policy_init(void)
 {
-	uint8_t img[112], keys[40];
+	uint8_t img[112], keys[40], cmd[120];
 	uint64_t text_len = (uint64_t)(_text_end - _text_start);
 	uint64_t ro_len = (uint64_t)(_rodata_end - _rodata_start);
 	unsigned int n = sv_trusted_key_count();
@@ -93,8 +95,18 @@ void policy_init(void)
 		sv_printf("measure: more than 16 trusted keys; the key-set event holds zeros\n");
 	}
 	measure_add(&mlog, SV_MEV_TRUSTED_KEYS, keys, sizeof(keys), 0);
+
+	/* The command line: its digest (all of it) and its start, readable. */
+	size_t clen;
+	const char *cl = cmdline_text(&clen);
+	memset(cmd, 0, sizeof(cmd));
+	sv_sha256(cl, clen, cmd);
+	put32(cmd + 32, (uint32_t)clen);
+	memcpy(cmd + 40, cl, MIN(clen, sizeof(cmd) - 40));
+	measure_add(&mlog, SV_MEV_CMDLINE, cmd, sizeof(cmd), 0);
 	print_digest("VMM image sha256", img);
 	print_digest("trusted keys sha256", keys + 8);
+	print_digest("command line sha256", cmd);
 	print_digest("register", mlog.reg);
 }
 

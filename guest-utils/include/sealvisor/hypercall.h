@@ -183,6 +183,8 @@ _Static_assert(sizeof(struct sv_audit_entry2) == 200, "audit2 ABI");
 #define SV_MEV_REVLIST 4      /* data: list sha256[32], key id[32], u64 version, u32 digests, u32 keys */
 #define SV_MEV_OVERFLOW 5      /* data: none.  The log is full: later events extended the register
                                * without being logged (always the last event, in the last slot) */
+#define SV_MEV_CMDLINE 6       /* data: sha256 of the VMM command line[32], u32 its bytes, u32 0, its first
+                               * 80 bytes (zeros after it): always the third event */
 #define SV_MEASURE_DATA_MAX 120
 
 struct sv_measure_event {

@@ -3,14 +3,15 @@
 
 test_measure.py TEST_POLICY VMMSIGN SVREPLAY
 
-1. TEST_POLICY events prints 40 events (the image, the keys, then loads
-   and lists) and the register the VMM's code (vmm/policy/measure.c)
+1. TEST_POLICY events prints 40 events (the image, the keys, the
+   command line, then loads and lists) and the register the VMM's code (vmm/policy/measure.c)
    gave; here each digest must be hashlib.sha256(le32 type || data) and
    the register sha256(register || digest) from 32 zero bytes.
 2. The same events written as a `vmmctl measure` log must replay to
    "match" with both `vmmsign replay` and `svreplay`; a changed data
    byte, a changed digest, a changed type, an unknown type, a wrong
-   length for its type, a log not starting with the image and the keys,
+   length for its type, a log not starting with the image, the keys and
+   the command line,
    a changed register, a missing event and a malformed line must each be
    caught with its exit status.
 """
@@ -54,6 +55,7 @@ check(reg == register, f"register {register.hex()} == hashlib's {reg.hex()}")
 # An independent spot check: the first event by hand.
 t0, d0, data0 = events[0]
 check(t0 == 1 and len(data0) == 112, "event 0 is the image")
+check(events[2][0] == 6 and len(events[2][2]) == 120, "event 2 is the command line")
 check(hashlib.sha256(bytes(32) + hashlib.sha256(b"\x01\x00\x00\x00" + data0).digest()).digest() ==
       hashlib.sha256(bytes(32) + d0).digest(), "first extend")
 
@@ -117,7 +119,7 @@ refused(retyped, 5, "wrong data length for its type", "changed type")
 retyped[5] = (4, d, data[:80])
 refused(retyped, 5, "its digest is not SHA-256 of its type and data", "changed type and length")
 # Unknown types and wrong lengths are refused even with a fitting digest.
-for bad_type in (0, 6, 99):
+for bad_type in (0, 7, 99):
     odd = list(events)
     odd[5] = (bad_type, ev_digest(bad_type, data), data)
     refused(odd, 5, "unknown event type", f"type {bad_type}")
@@ -129,7 +131,11 @@ refused(events[1:], 0, "the first event is not the VMM image", "no image event")
 swapped = [events[0], events[2], events[1]] + events[3:]
 refused(swapped, 1, "the second event is not the trusted keys", "keys not second")
 again = events[:3] + [events[0]] + events[4:]
-refused(again, 3, "an image or key-set event after the first two", "a second image")
+refused(again, 3, "an image, key-set or command-line event after the first three", "a second image")
+no_cmdline = events[:2] + events[3:]
+refused(no_cmdline, 2, "the third event is not the command line", "no command line")
+again = events[:4] + [events[2]] + events[5:]
+refused(again, 4, "an image, key-set or command-line event after the first three", "a second command line")
 # An overflow marker anywhere but the last slot of a full log.
 marker = events[:5] + [(5, ev_digest(5, b""), b"")]
 refused(marker, 5, "an overflow marker that is not the log's last slot", "early marker")

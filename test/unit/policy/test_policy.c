@@ -161,15 +161,16 @@ static void test_revlist(void)
 	CHECK_EQ(revlist_parse(b, REVLIST_MAX_SIZE + 1, &rl), -SV_ERL_TOOBIG);
 }
 
-/* A log with its first two events, as the VMM starts one. */
+/* A log with its first three events, as the VMM starts one. */
 static void measure_start(struct measure_log *m)
 {
-	uint8_t d[112];
+	uint8_t d[120];
 
 	memset(d, 0x5a, sizeof(d));
 	measure_init(m);
 	CHECK_EQ(measure_add(m, SV_MEV_VMM_IMAGE, d, 112, 0), 0);
 	CHECK_EQ(measure_add(m, SV_MEV_TRUSTED_KEYS, d, 40, 0), 0);
+	CHECK_EQ(measure_add(m, SV_MEV_CMDLINE, d, 120, 0), 0);
 }
 
 /* Which list may replace the one in force (revlist_may_follow). */
@@ -222,7 +223,7 @@ static void test_measure(void)
 	uint32_t bad = 99;
 	const char *why;
 
-	/* The first two are the image and the keys, every type has its one length. */
+	/* The first three are the image, the keys, the command line; every type has its one length. */
 	measure_init(&m);
 	memset(data, 7, sizeof(data));
 	CHECK_EQ(measure_add(&m, SV_MEV_LOAD, data, 104, 0), -SV_EINVAL);
@@ -233,9 +234,10 @@ static void test_measure(void)
 	CHECK_EQ(measure_add(&m, SV_MEV_LOAD, data, 80, 0), -SV_EINVAL);
 	CHECK_EQ(measure_add(&m, SV_MEV_REVLIST, data, 104, 0), -SV_EINVAL);
 	CHECK_EQ(measure_add(&m, SV_MEV_TRUSTED_KEYS, data, 40, 0), -SV_EINVAL);
+	CHECK_EQ(measure_add(&m, SV_MEV_CMDLINE, data, 120, 0), -SV_EINVAL);
 	CHECK_EQ(measure_add(&m, SV_MEV_OVERFLOW, data, 0, 0), -SV_EINVAL);
 	CHECK_EQ(measure_add(&m, 9, data, 104, 0), -SV_EINVAL);
-	CHECK_EQ(m.count, 2);
+	CHECK_EQ(m.count, 3);
 	/* The digest covers the type: SHA-256(le32 type || data). */
 	{
 		uint8_t buf[4 + 104];
@@ -244,15 +246,14 @@ static void test_measure(void)
 		memcpy(buf + 4, data, 104);
 		CHECK_EQ(measure_add(&m, SV_MEV_LOAD, data, 104, 0), 0);
 		sv_sha256(buf, sizeof(buf), d);
-		CHECK(!memcmp(d, m.ev[2].digest, 32));
+		CHECK(!memcmp(d, m.ev[3].digest, 32));
 		sv_sha256(data, 104, d);
-		CHECK(memcmp(d, m.ev[2].digest, 32));
-		m.count = 2; /* take it back */
+		CHECK(memcmp(d, m.ev[3].digest, 32));
 	}
 	measure_start(&m);
 
 	/* Loads keep 16 entries and the overflow marker's slot free. */
-	for (unsigned int i = 2; i < MEASURE_LOG_MAX - 17; i++) {
+	for (unsigned int i = 3; i < MEASURE_LOG_MAX - 17; i++) {
 		data[0] = (uint8_t)i;
 		data[1] = (uint8_t)(i >> 8);
 		CHECK_EQ(measure_add(&m, SV_MEV_LOAD, data, 104, 16), 0);
@@ -322,6 +323,11 @@ static void test_measure(void)
 	m2.ev[2] = m2.ev[0];
 	CHECK_EQ(measure_replay(m2.ev, 3, reg, &bad, &why), -SV_EINVAL);
 	CHECK_EQ(bad, 2);
+	measure_start(&m2);
+	m2.ev[3] = m2.ev[2];
+	CHECK_EQ(measure_replay(m2.ev, 4, reg, &bad, &why), -SV_EINVAL);
+	CHECK_EQ(bad, 3);
+	CHECK_EQ(measure_replay(m2.ev, 3, reg, &bad, &why), 0);
 	/* A marker only in the last slot of a full log. */
 	m2.ev[2].type = SV_MEV_OVERFLOW;
 	m2.ev[2].data_len = 0;
@@ -332,8 +338,8 @@ static void test_measure(void)
 
 /*
  * The fixed sequence test_measure.py recomputes: "event I TYPE DIGEST
- * DATA" lines, then "register HEX": the image, the keys, then loads and
- * lists with varied data.
+ * DATA" lines, then "register HEX": the image, the keys, the command
+ * line, then loads and lists with varied data.
  */
 static int print_events(void)
 {
@@ -343,9 +349,9 @@ static int print_events(void)
 	measure_init(&m);
 	for (unsigned int i = 0; i < 40; i++) {
 		uint32_t type = i == 0 ? SV_MEV_VMM_IMAGE : i == 1 ? SV_MEV_TRUSTED_KEYS
-				: i % 3 ? SV_MEV_LOAD : SV_MEV_REVLIST;
+				: i == 2 ? SV_MEV_CMDLINE : i % 3 ? SV_MEV_LOAD : SV_MEV_REVLIST;
 		uint32_t len = type == SV_MEV_VMM_IMAGE ? 112 : type == SV_MEV_TRUSTED_KEYS ? 40
-			       : type == SV_MEV_LOAD ? 104 : 80;
+			       : type == SV_MEV_CMDLINE ? 120 : type == SV_MEV_LOAD ? 104 : 80;
 		for (uint32_t k = 0; k < len; k++)
 			data[k] = (uint8_t)(i * 13 + k * 7);
 		if (measure_add(&m, type, data, len, 0))
