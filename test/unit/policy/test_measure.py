@@ -14,6 +14,8 @@ test_measure.py TEST_POLICY VMMSIGN SVREPLAY
    the command line,
    a changed register, a missing event and a malformed line must each be
    caught with its exit status.
+3. `vmmsign cmdline LINE` prints the command-line event's data as the
+   VMM builds it (hashlib over LINE, its length, its first 80 bytes).
 """
 import hashlib
 import os
@@ -139,6 +141,16 @@ refused(again, 4, "an image, key-set or command-line event after the first three
 # An overflow marker anywhere but the last slot of a full log.
 marker = events[:5] + [(5, ev_digest(5, b""), b"")]
 refused(marker, 5, "an overflow marker that is not the log's last slot", "early marker")
+
+# `vmmsign cmdline LINE`: the third event's data for a VMM started with LINE.
+for line in ("/boot/sealvisor.elf console=com1", "x" * 200, ""):
+    b = line.encode()
+    want = hashlib.sha256(b).digest() + len(b).to_bytes(4, "little") + bytes(4) + b[:80]
+    want += bytes(120 - len(want))
+    r = subprocess.run([vmmsign, "cmdline", line], capture_output=True, text=True)
+    check(r.returncode == 0 and r.stdout.strip() == want.hex(), f"vmmsign cmdline {line[:20]!r}: {r.stdout}{r.stderr}")
+r = subprocess.run([vmmsign, "cmdline", "y" * 1025], capture_output=True, text=True)
+check(r.returncode == 2 and "1024" in r.stderr, f"vmmsign cmdline over 1024 bytes: {r.stderr}")
 
 for r in replay(log_text(events, "00" * 32)):
     check(r.returncode == 1 and "MISMATCH" in r.stdout, f"changed register: {r.stdout}")
