@@ -349,6 +349,15 @@ static int64_t newprocess(struct hc_call *c, uint64_t bin, uint64_t size, uint64
 		return hc_audit_record(&rec, commit);
 	}
 	/*
+	 * A named program keeps its verified copy, so that processes can
+	 * start fresh instances of it by name once its load completes
+	 * (process_load_done); others give it back now.  Kept before the kill
+	 * scan below drops vmm_lock: the copy holds the name, checked above
+	 * under this same hold.
+	 */
+	if (!given[0] || process_keep_image(p, copy_pa, npages, size))
+		pfree_pages(copy_pa, npages);
+	/*
 	 * Older instances go now, on every load (the recorded SVN is this
 	 * one): nothing that fails later can skip the kill.
 	 */
@@ -360,13 +369,6 @@ static int64_t newprocess(struct hc_call *c, uint64_t bin, uint64_t size, uint64
 			sv_printf("newprocess: %s SVN %u: %d older instance(s) killed\n",
 				  plan.manifest.product, plan.manifest.svn, n);
 	}
-	/*
-	 * A named program keeps its verified copy (which also holds the name),
-	 * so that processes can start fresh instances of it by name once its
-	 * load completes (process_load_done); others give it back now.
-	 */
-	if (!given[0] || process_keep_image(p, copy_pa, npages, size))
-		pfree_pages(copy_pa, npages);
 	/* Its input is queued before _start can ask for it. */
 	if (input_pa) {
 		rc = process_input_push(p, phys_to_virt(input_pa), (uint32_t)x->input_size);
