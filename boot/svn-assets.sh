@@ -7,7 +7,9 @@
 #   rl2        version 2, revokes RV's digest
 #   rl3        version 3, revokes RV and RV3, one byte changed after signing
 #   rl-unsorted version 5, two digests in descending order, signed
-#   rl4        version 4, revokes KEY itself (the last scenario)
+#   rl4        version 4, revokes KEY itself, signed with KEY (refused: a
+#              list may not revoke its own signer)
+#   rl5        version 2^32 + 3, empty (refused: more than 2^32 above rl2)
 #   image-digest, keyset: what the VMM's first two events must hold
 set -eu
 vmmsign=$1 key=$2 elf=$3 rv=$4 rv3=$5 out=$6
@@ -21,7 +23,8 @@ keyid=$("$vmmsign" keyid "$key" | cut -d' ' -f1)
 { head -c 24 "$out/rl-sorted"; tail -c 32 "$out/rl-sorted"; head -c 56 "$out/rl-sorted" | tail -c 32; } \
     > "$out/rl-unsorted"
 rm "$out/rl-sorted"
-for l in rl1 rl2 rl3 rl4 rl-unsorted; do
+"$vmmsign" revlist "$out/rl5" 4294967299 > /dev/null
+for l in rl1 rl2 rl3 rl4 rl5 rl-unsorted; do
     "$vmmsign" "$out/$l" "$key" "$out/$l.sig"
 done
 # rl3: flip one bit of its second digest, after signing.

@@ -10,10 +10,12 @@
 #include <stdio.h>
 
 /*
- * Reads the log at path, recomputes every event's digest from its data
- * and the register from zero, prints "match: ..." or "MISMATCH: ..." to
- * out.  0 match, 1 mismatch, 2 unreadable or malformed log (message on
- * stderr, prefixed with prog).
+ * Reads the log at path, checks every event's type, length and place
+ * (image, then keys, then loads and lists), recomputes its digest from
+ * its type and data and the register from zero, prints "match: ...",
+ * "MISMATCH: ..." or "UNVERIFIABLE: ..." (the log ends with the overflow
+ * marker) to out.  0 match, 1 mismatch or unverifiable, 2 unreadable or
+ * malformed log (message on stderr, prefixed with prog).
  */
 int sv_replay_file(const char *prog, const char *path, FILE *out);
 

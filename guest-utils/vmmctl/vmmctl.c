@@ -192,6 +192,14 @@ static void measure_decode(const struct sv_measure_event *e)
 		hex(d + 32, 8);
 		break;
 	}
+	case SV_MEV_CMDLINE:
+		printf("cmdline bytes=%u sha256=", d[32] | d[33] << 8 | d[34] << 16 | (uint32_t)d[35] << 24);
+		hex(d, 32);
+		printf(" text=\"%.80s\"", (const char *)d + 40);
+		break;
+	case SV_MEV_OVERFLOW:
+		printf("overflow: later events extended the register unlogged");
+		break;
 	default:
 		printf("type %u", e->type);
 	}

@@ -53,7 +53,7 @@ static const char usage_text[] =
 	"       vmmsign verify BINARY PUBLIC_KEY SIGNATURE\n"
 	"       vmmsign keyid KEY\n"
 	"       vmmsign revlist OUT VERSION [binary=PATH | digest=HEX | keyid=HEX ...]\n"
-	"       vmmsign replay LOG | image-digest SEALVISOR_ELF | keyset KEYID...\n"
+	"       vmmsign replay LOG | image-digest SEALVISOR_ELF | keyset KEYID... | cmdline LINE\n"
 	"       vmmsign --help | --version\n";
 
 static const char help_text[] =
@@ -78,6 +78,8 @@ static const char help_text[] =
 	"      prints match (exit 0) or MISMATCH (exit 1).\n"
 	"  vmmsign image-digest SEALVISOR_ELF / keyset KEYID...\n"
 	"      What the log's first two events must hold for that image and keys.\n"
+	"  vmmsign cmdline LINE\n"
+	"      The data the third event (the VMM command line) holds for LINE.\n"
 	"\n"
 	"Keys: PEM files with BEGIN PUBLIC KEY, RSA PUBLIC KEY, RSA PRIVATE KEY or\n"
 	"PRIVATE KEY, 512 to 4096 bits.  Use a leading ./ to sign a file named\n"
@@ -488,6 +490,11 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 2 && strcmp(argv[1], "keyset") == 0)
 		return cmd_keyset(argc - 2, argv + 2);
+	if (argc >= 2 && strcmp(argv[1], "cmdline") == 0) {
+		if (argc != 3)
+			usage_error("cmdline needs LINE");
+		return cmd_cmdline(argv[2]);
+	}
 	if (argc >= 2 && strcmp(argv[1], "--") == 0)
 		first = 2;
 	else if (argc >= 2 && argv[1][0] == '-' && argv[1][1] != 0)

@@ -218,3 +218,23 @@ int cmd_keyset(int argc, char **argv)
 	printf("\n");
 	return 0;
 }
+
+int cmd_cmdline(const char *line)
+{
+	uint8_t d[120];
+	size_t n = strlen(line);
+
+	if (n > 1024) {
+		fprintf(stderr, "vmmsign: cmdline: longer than the boot loader's 1024 bytes\n");
+		return 2;
+	}
+	memset(d, 0, sizeof(d));
+	sv_sha256(line, n, d);
+	for (int i = 0; i < 4; i++)
+		d[32 + i] = (uint8_t)(n >> (8 * i));
+	memcpy(d + 40, line, n < 80 ? n : 80);
+	for (size_t i = 0; i < sizeof(d); i++)
+		printf("%02x", d[i]);
+	printf("\n");
+	return 0;
+}

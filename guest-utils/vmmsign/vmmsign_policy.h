@@ -1,7 +1,8 @@
 /*
  * vmmsign's commands for versioned processes (docs/signatures.md):
  * making revocation lists, and what a verifier needs to check a
- * measurement log (the VMM image digest, the trusted-key-set digest).
+ * measurement log (the VMM image digest, the trusted-key-set digest, the
+ * command-line event).
  * Each returns the exit status (0 success, 1 failure, 2 usage).
  */
 #ifndef SV_VMMSIGN_POLICY_H
@@ -21,5 +22,7 @@ int cmd_revlist(int argc, char **argv);
 int cmd_image_digest(const char *path);
 /* keyset ID...: the digest of the trusted-key-set event, ids in build order. */
 int cmd_keyset(int argc, char **argv);
+/* cmdline LINE: the data (hex) of the command-line event for a VMM started with LINE. */
+int cmd_cmdline(const char *line);
 
 #endif

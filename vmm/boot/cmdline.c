@@ -102,10 +102,24 @@ static void apply_word(const char *w, size_t len, bool first)
 	sv_printf("command line: ignoring unknown option '%.*s'\n", (int)klen, w);
 }
 
+/* The line as given, for the measurement log (policy_init measures it). */
+static char text[CMDLINE_TEXT_MAX + 1];
+static size_t text_len;
+
+const char *cmdline_text(size_t *len)
+{
+	*len = text_len;
+	return text;
+}
+
 void cmdline_apply(const char *cmdline)
 {
 	const char *p = cmdline;
 	bool first = true;
+
+	text_len = strnlen(cmdline, CMDLINE_TEXT_MAX);
+	memcpy(text, cmdline, text_len);
+	text[text_len] = '\0';
 
 	while (*p) {
 		while (*p == ' ' || *p == '\t')

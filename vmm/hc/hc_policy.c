@@ -59,10 +59,16 @@ static int64_t hc_revoke(struct hc_call *c)
 	uint64_t version;
 	uint32_t nd, nk;
 	policy_revlist_info(&version, &nd, &nk);
+	/*
+	 * The kill scan comes first, while vmm_lock is still held since the
+	 * list came into force; audit records (whose log service lines drop
+	 * the lock) after.  A load in any later window is checked, and
+	 * committed, against this list (policy_commit_load).
+	 */
+	int killed = hc_kill_matching(revoked, NULL, SV_EREVOKED, "its binary or key was revoked");
 	sv_printf("revoke: list version %lu in force (%u digests, %u keys, signed with key %d)\n",
 		  (unsigned long)version, nd, nk, key);
 	hc_audit_record(&r, 0);
-	int killed = hc_kill_matching(revoked, NULL, SV_EREVOKED, "its binary or key was revoked");
 	if (killed)
 		sv_printf("revoke: %d running process(es) killed\n", killed);
 	return killed;

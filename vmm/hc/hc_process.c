@@ -330,18 +330,48 @@ static int64_t newprocess(struct hc_call *c, uint64_t bin, uint64_t size, uint64
 	if (p)
 		process_set_key(p, key);
 	rec.proc_id = id >= 0 ? id : -1;
-	/*
-	 * A named program keeps its verified copy, so that processes can
-	 * start fresh instances of it by name; others give it back now.
-	 */
-	if (!p || !given[0] || process_keep_image(p, copy_pa, npages, size))
-		pfree_pages(copy_pa, npages);
 	a->cycles[3] = t4 - t3;
 	if (id < 0) {
+		pfree_pages(copy_pa, npages);
 		if (input_pa)
 			pfree_pages(input_pa, 1);
 		sv_printf("newprocess: signed binary refused by the loader: %s\n", sv_strerror(id));
 		return hc_audit_record(&rec, id);
+	}
+	/*
+	 * The load is committed (measured, its SVN recorded) under the same
+	 * vmm_lock hold as the check and the creation, before any of its code
+	 * runs: the log says "this was loaded", whatever _start then does.
+	 * A log that cannot take the event refuses the load here.
+	 */
+	int commit = policy_commit_load(a->sha256, key, &plan.manifest);
+	if (commit < 0) {
+		pfree_pages(copy_pa, npages);
+		if (input_pa)
+			pfree_pages(input_pa, 1);
+		process_kill(p, "its load could not be committed to the policy");
+		return hc_audit_record(&rec, commit);
+	}
+	/*
+	 * A named program keeps its verified copy, so that processes can
+	 * start fresh instances of it by name once its load completes
+	 * (process_load_done); others give it back now.  Kept before the kill
+	 * scan below drops vmm_lock: the copy holds the name, checked above
+	 * under this same hold.
+	 */
+	if (!given[0] || process_keep_image(p, copy_pa, npages, size))
+		pfree_pages(copy_pa, npages);
+	/*
+	 * Older instances go now, on every load (the recorded SVN is this
+	 * one): nothing that fails later can skip the kill.
+	 */
+	if (commit == 1) {
+		struct older o = { plan.manifest.product, plan.manifest.svn };
+		int n = hc_kill_matching(is_older, &o, SV_ESVN_ROLLBACK,
+					 "a higher security version of its product loaded");
+		if (n)
+			sv_printf("newprocess: %s SVN %u: %d older instance(s) killed\n",
+				  plan.manifest.product, plan.manifest.svn, n);
 	}
 	/* Its input is queued before _start can ask for it. */
 	if (input_pa) {
@@ -365,26 +395,13 @@ static int64_t newprocess(struct hc_call *c, uint64_t bin, uint64_t size, uint64
 		sv_printf("newprocess: %s died in its first run: %s\n", name, sv_strerror(why));
 		return hc_audit_record(&rec, why);
 	}
-	/* Loaded: measured, its SVN recorded; older instances may go now. */
-	rc = policy_loaded(a->sha256, key, &plan.manifest);
-	if (rc < 0) {
-		process_kill(p, "the policy tables filled while it started");
-		return hc_audit_record(&rec, rc);
-	}
 	desc_sweep(&proc_table, &guest_descs);
 	int desc = desc_open(&guest_descs, p, 0);
 	if (desc < 0) {
 		process_kill(p, "the guest's descriptor table is full");
 		return hc_audit_record(&rec, desc);
 	}
-	if (rc == 1) {
-		struct older o = { plan.manifest.product, plan.manifest.svn };
-		int n = hc_kill_matching(is_older, &o, SV_ESVN_ROLLBACK,
-					 "a higher security version of its product loaded");
-		if (n)
-			sv_printf("newprocess: %s SVN %u: %d older instance(s) killed\n",
-				  plan.manifest.product, plan.manifest.svn, n);
-	}
+	process_load_done(p);
 	sv_printf("newprocess: %s (%lu bytes, key %d, product %s SVN %u) is descriptor %d\n", name,
 		  (unsigned long)size, key, plan.manifest.product, plan.manifest.svn, desc);
 	return hc_audit_record(&rec, desc);

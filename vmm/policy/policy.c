@@ -5,9 +5,11 @@
  * (its text and rodata segments as they lie in memory, which are the
  * PT_LOAD segments of sealvisor.elf byte for byte: nothing writes them
  * after GRUB loaded them, and the page tables map them read-only) and
- * with the set of trusted keys, so that everything after them is read
- * relative to the code that did the measuring.
+ * with the set of trusted keys and the command line it was started with,
+ * so that everything after them is read relative to the code that did
+ * the measuring and the options it runs under.
  */
+#include <sv/cmdline.h>
 #include <sv/console.h>
 #include <sv/format.h>
 
@@ -27,6 +29,12 @@ extern char _text_start[], _text_end[], _rodata_start[], _rodata_end[];
 
 /* The build's floors (-Dsvn_floor), ending with a NULL product. */
 static const struct svn_floor floors[] = { SV_SVN_FLOORS { NULL, 0 } };
+
+/*
+ * The trusted keys (by index) that alone may sign revocation lists
+ * (-Drevocation_keys), ending at -1; none listed: every trusted key may.
+ */
+static const int revocation_keys[] = { SV_REVOCATION_KEYS -1 };
 
 static struct svn_table svn;
 static struct measure_log mlog;
@@ -57,7 +65,7 @@ static void print_digest(const char *what, const uint8_t d[32])
 
 void policy_init(void)
 {
-	uint8_t img[112], keys[40];
+	uint8_t img[112], keys[40], cmd[120];
 	uint64_t text_len = (uint64_t)(_text_end - _text_start);
 	uint64_t ro_len = (uint64_t)(_rodata_end - _rodata_start);
 	unsigned int n = sv_trusted_key_count();
@@ -87,8 +95,18 @@ void policy_init(void)
 		sv_printf("measure: more than 16 trusted keys; the key-set event holds zeros\n");
 	}
 	measure_add(&mlog, SV_MEV_TRUSTED_KEYS, keys, sizeof(keys), 0);
+
+	/* The command line: its digest (all of it) and its start, readable. */
+	size_t clen;
+	const char *cl = cmdline_text(&clen);
+	memset(cmd, 0, sizeof(cmd));
+	sv_sha256(cl, clen, cmd);
+	put32(cmd + 32, (uint32_t)clen);
+	memcpy(cmd + 40, cl, MIN(clen, sizeof(cmd) - 40));
+	measure_add(&mlog, SV_MEV_CMDLINE, cmd, sizeof(cmd), 0);
 	print_digest("VMM image sha256", img);
 	print_digest("trusted keys sha256", keys + 8);
+	print_digest("command line sha256", cmd);
 	print_digest("register", mlog.reg);
 }
 
@@ -140,29 +158,34 @@ int policy_check_load(const uint8_t sha256[32], int key, const struct elf_manife
 		return rc;
 	}
 	load_event(ev, sha256, key, m);
+	/* measure_add's room rule: the reserve and the overflow marker's slot stay free. */
 	if (!measure_has(&mlog, SV_MEV_LOAD, ev, sizeof(ev)) &&
-	    mlog.count >= MEASURE_LOG_MAX - MEASURE_RESERVE) {
+	    mlog.count >= MEASURE_LOG_MAX - 1 - MEASURE_RESERVE) {
 		sv_printf("newprocess: refused: the measurement log is full\n");
 		return -SV_ENOMEM;
 	}
 	return 0;
 }
 
-int policy_loaded(const uint8_t sha256[32], int key, const struct elf_manifest *m)
+int policy_commit_load(const uint8_t sha256[32], int key, const struct elf_manifest *m)
 {
 	uint8_t ev[104];
-	int raised, rc = 0;
+	uint32_t min;
+	int rc;
 
-	load_event(ev, sha256, key, m);
-	/* Measure once per distinct event, as IMA measures a file once. */
-	if (!measure_has(&mlog, SV_MEV_LOAD, ev, sizeof(ev)))
-		rc = measure_add(&mlog, SV_MEV_LOAD, ev, sizeof(ev), MEASURE_RESERVE);
-	if (rc)
+	/* The list in force or the table may have changed since the caller's check. */
+	if ((rc = policy_check_load(sha256, key, m, &min)))
 		return rc;
-	raised = svn_record(&svn, m->product, m->svn);
-	if (raised < 0)
-		return raised;
-	return raised && SV_SVN_KILL_OLDER;
+	load_event(ev, sha256, key, m);
+	/* Measure once per distinct event and list in force, as IMA measures a file once. */
+	if (!measure_has(&mlog, SV_MEV_LOAD, ev, sizeof(ev)) &&
+	    (rc = measure_add(&mlog, SV_MEV_LOAD, ev, sizeof(ev), MEASURE_RESERVE)))
+		return rc;
+	rc = svn_record(&svn, m->product, m->svn);
+	if (rc < 0)
+		return rc;
+	/* Every load, not only one that raised it: an earlier kill may have been cut short. */
+	return SV_SVN_KILL_OLDER && strcmp(m->product, "none") != 0;
 }
 
 int policy_revoke(const uint8_t *list, size_t len, const uint8_t *sig, size_t siglen,
@@ -180,22 +203,29 @@ int policy_revoke(const uint8_t *list, size_t len, const uint8_t *sig, size_t si
 		*key_out = -1;
 		return rc;
 	}
+	if (!revlist_key_may_sign(revocation_keys, *key_out)) {
+		sv_printf("revoke: signed with trusted key %d, which may not sign revocation lists (-Drevocation_keys)\n",
+			  *key_out);
+		return -SV_ESIG_MISMATCH;
+	}
 	rc = revlist_parse(list, len, &parsed);
 	if (rc)
 		return rc;
 	*version = parsed.version;
-	if (parsed.version <= rl.version)
-		return -SV_ERL_STALE;
-	if (revlist_has_key(&rl, key_id(*key_out)))
-		return -SV_EREVOKED;
+	/* Bounded version steps, no list revoking its own signer: revlist.h. */
+	if ((rc = revlist_may_follow(&rl, &parsed, key_id(*key_out))))
+		return rc;
 	memset(ev, 0, sizeof(ev));
 	memcpy(ev, sha256, 32);
 	memcpy(ev + 32, key_id(*key_out), 32);
 	put64(ev + 64, parsed.version);
 	put32(ev + 72, parsed.ndigests);
 	put32(ev + 76, parsed.nkeys);
-	if ((rc = measure_add(&mlog, SV_MEV_REVLIST, ev, sizeof(ev), 0)))
+	/* Never refused for want of room: a full log gets the overflow marker. */
+	if ((rc = measure_add_always(&mlog, SV_MEV_REVLIST, ev, sizeof(ev))))
 		return rc;
+	if (mlog.unlogged == 1)
+		sv_printf("measure: the log is full: the overflow marker is its last event; later lists extend the register unlogged\n");
 	memcpy(rl_bytes, list, len);
 	revlist_parse(rl_bytes, len, &rl);
 	return 0;

@@ -24,22 +24,30 @@ int policy_check_load(const uint8_t sha256[32], int key, const struct elf_manife
 		      uint32_t *min);
 
 /*
- * Records a load that ran its _start: the product's highest SVN and the
- * measurement event (once per distinct binary, key, product and SVN).
- * 1 when older instances of the product are to be killed now
- * (-Dsvn_kill_older and a higher SVN than before), 0, or a negative code
- * when the tables filled meanwhile (the caller kills the new process).
+ * Commits a load, under the same vmm_lock hold as its policy_check_load
+ * and process_create and before any of its code runs: checks again (the
+ * same refusals and console lines), then adds the measurement event
+ * (once per distinct binary, key, product and SVN since the last list)
+ * and records the product's SVN.  1 when older instances of the product
+ * are to be killed now (-Dsvn_kill_older; on every load of a product
+ * other than "none", so that a kill cut short is made up by the next),
+ * 0, or the negative code of the refusal (the caller destroys the
+ * process it created, which never ran).
  */
-int policy_loaded(const uint8_t sha256[32], int key, const struct elf_manifest *m);
+int policy_commit_load(const uint8_t sha256[32], int key, const struct elf_manifest *m);
 
 /* Whether the list in force revokes this binary digest or key (-1: none). */
 bool policy_revoked(const uint8_t sha256[32], int key);
 
 /*
  * Verifies list[0, len) with sig, parses it and, when it is newer than
- * the list in force, makes it the list in force and measures it.  0, or
- * the signature's, the parser's, -SV_ERL_STALE or -SV_EREVOKED (signed
- * with a key the list in force revokes); nothing changes on failure.
+ * the list in force, makes it the list in force and measures it (never
+ * refused for want of log room: measure_add_always).  0, or the
+ * signature's (-SV_ESIG_MISMATCH also for a trusted key that
+ * -Drevocation_keys leaves out), the parser's, -SV_ERL_STALE, -SV_ERL_VERSION (a version
+ * above the one in force by more than REVLIST_MAX_VERSION_STEP) or
+ * -SV_EREVOKED (signed with a key the list in force or the list itself
+ * revokes); nothing changes on failure.
  * *key_out: the key that verified it (-1 if none), *version: its version
  * (0 if unparsed), *sha256: its digest.
  */

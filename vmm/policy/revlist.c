@@ -77,3 +77,28 @@ bool revlist_has_key(const struct revlist *rl, const uint8_t k[32])
 {
 	return rl->nkeys && search(rl->keys, rl->nkeys, k);
 }
+
+int revlist_may_follow(const struct revlist *cur, const struct revlist *next,
+		       const uint8_t signer[32])
+{
+	if (next->version <= cur->version)
+		return -SV_ERL_STALE;
+	if (next->version - cur->version > REVLIST_MAX_VERSION_STEP)
+		return -SV_ERL_VERSION;
+	if (revlist_has_key(cur, signer) || revlist_has_key(next, signer))
+		return -SV_EREVOKED;
+	return 0;
+}
+
+bool revlist_key_may_sign(const int *allowed, int key)
+{
+	if (key < 0)
+		return false;
+	if (allowed[0] < 0)
+		return true;
+	for (unsigned int i = 0; allowed[i] >= 0; i++) {
+		if (allowed[i] == key)
+			return true;
+	}
+	return false;
+}

@@ -31,6 +31,8 @@
 #define REVLIST_ENTRY 32u
 #define REVLIST_MAX_ENTRIES 512u /* digests and keys together */
 #define REVLIST_MAX_SIZE (REVLIST_HEADER + REVLIST_MAX_ENTRIES * REVLIST_ENTRY)
+/* A new list's version is above the one in force by at most this. */
+#define REVLIST_MAX_VERSION_STEP (1ull << 32)
 
 struct revlist {
 	uint64_t version;
@@ -47,6 +49,24 @@ struct revlist {
  * -SV_ERL_UNSORTED.  *out is zeroed on failure.
  */
 int revlist_parse(const void *buf, size_t len, struct revlist *out);
+
+/*
+ * May list next, signed by the key with id signer, replace cur (the list
+ * in force; all zero before any)?  0, or in this order -SV_ERL_STALE (its
+ * version is not above cur's), -SV_ERL_VERSION (above it by more than
+ * REVLIST_MAX_VERSION_STEP: one list must not use up the version space),
+ * -SV_EREVOKED (cur or next itself revokes signer: a list cannot shut out
+ * the other keys and keep its own).
+ */
+int revlist_may_follow(const struct revlist *cur, const struct revlist *next,
+		       const uint8_t signer[32]);
+
+/*
+ * May trusted key number key sign lists?  allowed: the indexes that may
+ * (-Drevocation_keys), ending at -1; an empty set (allowed[0] == -1)
+ * allows every key.  A negative key never may.
+ */
+bool revlist_key_may_sign(const int *allowed, int key);
 
 /* Whether digest / key id d is on the list (an empty list: never). */
 bool revlist_has_digest(const struct revlist *rl, const uint8_t d[32]);

@@ -59,6 +59,12 @@ struct proc_arch {
 	uint32_t in_head, in_len; /* next unread byte; bytes stored */
 	/* The verified image of a signed process, for newprocess(name). */
 	uint64_t image_pa, image_pages, image_len;
+	/*
+	 * Its load completed (newprocess handed out its descriptor): until
+	 * then no copy starts from its kept image, so its own _start cannot
+	 * leave a copy running behind a load that then fails.
+	 */
+	bool load_done;
 };
 
 struct call_rec {
@@ -631,6 +637,11 @@ int process_keep_image(struct proc *p, uint64_t pa, uint64_t pages, uint64_t len
 	return 0;
 }
 
+void process_load_done(struct proc *p)
+{
+	arch_of(p)->load_done = true;
+}
+
 bool process_named_exists(const char *name)
 {
 	for (unsigned int i = 0; i < SV_MAX_PROCESSES; i++) {
@@ -649,19 +660,35 @@ int process_spawn_by_name(const char *name)
 		struct proc_arch *a = p->state == PROC_ALIVE ? arch_of(p) : NULL;
 		if (!a || a->dead || !a->image_pa || strcmp(p->name, name))
 			continue;
+		if (!a->load_done) {
+			sv_printf("newprocess: '%s' is still loading; no copy of it starts before its load completes\n",
+				  name);
+			return -SV_EBUSY;
+		}
 		/*
 		 * The image is a copy only the VMM holds, verified when the
 		 * guest loaded it; vmm_lock stays held while it is read.  The
 		 * policy is asked again: since then the list in force may
 		 * revoke it, or a higher SVN of its product may have loaded.
+		 * The copy's load is committed (measured, its SVN recorded)
+		 * before any of its code runs, as newprocess does.  It never
+		 * raises its product's SVN (its owner's load recorded it), so
+		 * no older instance is left to kill.
 		 */
 		uint32_t min;
 		int rc = policy_check_load(a->sha256, a->key, &a->plan.manifest, &min);
 		if (rc)
 			return rc;
 		rc = process_create(phys_to_virt(a->image_pa), a->image_len, name, a->sha256);
-		if (rc >= 0)
-			process_set_key(proc_get(&proc_table, rc), a->key);
+		if (rc < 0)
+			return rc;
+		struct proc *np = proc_get(&proc_table, rc);
+		process_set_key(np, a->key);
+		int c = policy_commit_load(a->sha256, a->key, &a->plan.manifest);
+		if (c < 0) {
+			process_kill(np, "its load could not be committed");
+			return c;
+		}
 		return rc;
 	}
 	return -SV_ENOENT;

@@ -67,7 +67,7 @@
 	X(SV_ERL_TRUNCATED, 65, "revocation list: length does not match its header") \
 	X(SV_ERL_UNSORTED, 66, "revocation list: entries not in strictly ascending order") \
 	X(SV_ERL_TOOBIG, 67, "revocation list: more entries than the VMM keeps") \
-	X(SV_ERL_VERSION, 68, "revocation list: unknown magic, format version or flags") \
+	X(SV_ERL_VERSION, 68, "revocation list: unknown magic or format, or its version too far above the one in force") \
 	X(SV_ERL_STALE, 69, "revocation list: not newer than the list in force") \
 	/* Guest side of access (issue 13, docs/access.md): said by the tools' library. */ \
 	X(SV_ENOMODULE, 70, "module not loaded: this Sealvisor takes hypercalls only from the guest kernel (guest_access=kernel); load it with modprobe sealvisor") \

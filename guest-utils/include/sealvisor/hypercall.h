@@ -182,12 +182,16 @@ _Static_assert(sizeof(struct sv_audit_entry2) == 200, "audit2 ABI");
 #define SV_MEV_TRUSTED_KEYS 2 /* data: u32 count, u32 0, sha256 of the ids in order[32] */
 #define SV_MEV_LOAD 3         /* data: binary sha256[32], key id[32], u32 svn, u32 0, product[32] */
 #define SV_MEV_REVLIST 4      /* data: list sha256[32], key id[32], u64 version, u32 digests, u32 keys */
+#define SV_MEV_OVERFLOW 5      /* data: none.  The log is full: later events extended the register
+                               * without being logged (always the last event, in the last slot) */
+#define SV_MEV_CMDLINE 6       /* data: sha256 of the VMM command line[32], u32 its bytes, u32 0, its first
+                               * 80 bytes (zeros after it): always the third event */
 #define SV_MEASURE_DATA_MAX 120
 
 struct sv_measure_event {
 	uint32_t type;      /* SV_MEV_* */
 	uint32_t data_len;  /* bytes of data[] that count */
-	uint8_t digest[32]; /* SHA-256 of data[0, data_len): what was extended */
+	uint8_t digest[32]; /* SHA-256(le32 type || data[0, data_len)): what was extended */
 	uint8_t data[SV_MEASURE_DATA_MAX]; /* the rest zero */
 };
 _Static_assert(sizeof(struct sv_measure_event) == 160, "measure ABI");

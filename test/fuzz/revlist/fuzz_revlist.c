@@ -6,7 +6,8 @@
  * revocation-list codes and leave the result zeroed; an accepted one must
  * have exactly the length its counts say, strictly ascending halves, and
  * every entry found by the lookups (and a changed one not, unless the
- * change lands on another entry).
+ * change lands on another entry), and revlist_may_follow must say of it
+ * as a first list what its version and keys imply.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -54,5 +55,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    !(i + 1 < rl.nkeys && !memcmp(x, rl.keys + (size_t)(i + 1) * 32, 32)))
 			abort();
 	}
+	/*
+	 * As the first list: stale at version 0, too far above 2^32, refused
+	 * when it names its signer (its first key, if any), else accepted.
+	 */
+	static const uint8_t nobody[32];
+	const uint8_t *signer = rl.nkeys ? rl.keys : nobody;
+	int want = rl.version == 0 ? -SV_ERL_STALE
+		   : rl.version > REVLIST_MAX_VERSION_STEP ? -SV_ERL_VERSION
+		   : rl.nkeys ? -SV_EREVOKED
+		   : 0;
+	if (revlist_may_follow(&zero, &rl, signer) != want)
+		abort();
+	/* Nothing follows itself. */
+	if (revlist_may_follow(&rl, &rl, nobody) != -SV_ERL_STALE)
+		abort();
 	return 0;
 }

@@ -2,8 +2,9 @@
  * Unit tests of the portable load policy (vmm/policy): the anti-rollback
  * table (floors, highest since boot, "none", a full table), the
  * revocation-list parser (every refusal with its code, lookups, limits),
- * and the measurement log's bookkeeping (reserve, once-only lookup,
- * replay refusing an event whose digest is not its data's).  With
+ * and the measurement log's bookkeeping (typed digests, the fixed shape,
+ * reserve, once per list in force, the overflow marker, replay refusing
+ * edits, unknown types, wrong lengths and a wrong start).  With
  * "events" as argument it prints a fixed event sequence and the register
  * it gives, for test_measure.py to recompute with Python's hashlib.
  */
@@ -14,6 +15,7 @@
 #include <policy/measure.h>
 #include <policy/revlist.h>
 #include <policy/svn.h>
+#include <sv_verify.h>
 
 #include "../proc/check.h"
 
@@ -159,44 +161,186 @@ static void test_revlist(void)
 	CHECK_EQ(revlist_parse(b, REVLIST_MAX_SIZE + 1, &rl), -SV_ERL_TOOBIG);
 }
 
+/* A log with its first three events, as the VMM starts one. */
+static void measure_start(struct measure_log *m)
+{
+	uint8_t d[120];
+
+	memset(d, 0x5a, sizeof(d));
+	measure_init(m);
+	CHECK_EQ(measure_add(m, SV_MEV_VMM_IMAGE, d, 112, 0), 0);
+	CHECK_EQ(measure_add(m, SV_MEV_TRUSTED_KEYS, d, 40, 0), 0);
+	CHECK_EQ(measure_add(m, SV_MEV_CMDLINE, d, 120, 0), 0);
+}
+
+/* Which list may replace the one in force (revlist_may_follow). */
+static void test_revlist_follow(void)
+{
+	static uint8_t a[REVLIST_MAX_SIZE], b[REVLIST_MAX_SIZE];
+	struct revlist none, cur, next;
+	uint8_t signer[32], other[32];
+
+	memset(&none, 0, sizeof(none));
+	memset(signer, 0x11, 32);
+	signer[30] = 0;
+	signer[31] = 1; /* mklist's second key entry */
+	memset(other, 0x22, 32);
+	CHECK_EQ(revlist_parse(a, mklist(a, "SVRL", 1, 1, 0, 0), &cur), 0);
+	CHECK_EQ(revlist_may_follow(&none, &cur, signer), 0);
+	CHECK_EQ(revlist_may_follow(&cur, &cur, signer), -SV_ERL_STALE);
+	/* Steps up to 2^32 are fine, one more is not; 2^64-1 at once never. */
+	CHECK_EQ(revlist_parse(b, mklist(b, "SVRL", 1, 1 + (1ull << 32), 0, 0), &next), 0);
+	CHECK_EQ(revlist_may_follow(&cur, &next, signer), 0);
+	CHECK_EQ(revlist_parse(b, mklist(b, "SVRL", 1, 2 + (1ull << 32), 0, 0), &next), 0);
+	CHECK_EQ(revlist_may_follow(&cur, &next, signer), -SV_ERL_VERSION);
+	CHECK_EQ(revlist_parse(b, mklist(b, "SVRL", 1, ~0ull, 0, 0), &next), 0);
+	CHECK_EQ(revlist_may_follow(&none, &next, signer), -SV_ERL_VERSION);
+	CHECK_EQ(revlist_may_follow(&next, &cur, signer), -SV_ERL_STALE);
+	/* A list that revokes its own signer: refused; another key: fine. */
+	CHECK_EQ(revlist_parse(b, mklist(b, "SVRL", 1, 2, 0, 3), &next), 0);
+	CHECK(revlist_has_key(&next, signer));
+	CHECK_EQ(revlist_may_follow(&cur, &next, signer), -SV_EREVOKED);
+	CHECK_EQ(revlist_may_follow(&cur, &next, other), 0);
+	/* A signer the list in force revokes: refused, whatever the new one says. */
+	CHECK_EQ(revlist_parse(a, mklist(a, "SVRL", 1, 2, 0, 3), &cur), 0);
+	CHECK_EQ(revlist_parse(b, mklist(b, "SVRL", 1, 3, 0, 0), &next), 0);
+	CHECK_EQ(revlist_may_follow(&cur, &next, signer), -SV_EREVOKED);
+	CHECK_EQ(revlist_may_follow(&cur, &next, other), 0);
+
+	/* -Drevocation_keys: only the keys named; none named: every key. */
+	static const int all[] = { -1 }, some[] = { 1, 3, -1 };
+	CHECK(revlist_key_may_sign(all, 0) && revlist_key_may_sign(all, 5));
+	CHECK(!revlist_key_may_sign(all, -1));
+	CHECK(!revlist_key_may_sign(some, 0) && revlist_key_may_sign(some, 1));
+	CHECK(!revlist_key_may_sign(some, 2) && revlist_key_may_sign(some, 3));
+	CHECK(!revlist_key_may_sign(some, 4) && !revlist_key_may_sign(some, -1));
+}
+
 static void test_measure(void)
 {
-	static struct measure_log m;
-	uint8_t data[SV_MEASURE_DATA_MAX + 1], reg[32];
+	static struct measure_log m, m2;
+	uint8_t data[SV_MEASURE_DATA_MAX + 1], reg[32], d[32];
 	uint32_t bad = 99;
+	const char *why;
 
+	/* The first three are the image, the keys, the command line; every type has its one length. */
 	measure_init(&m);
 	memset(data, 7, sizeof(data));
-	CHECK_EQ(measure_add(&m, 3, data, SV_MEASURE_DATA_MAX + 1, 0), -SV_E2BIG);
+	CHECK_EQ(measure_add(&m, SV_MEV_LOAD, data, 104, 0), -SV_EINVAL);
+	CHECK_EQ(measure_add(&m, SV_MEV_VMM_IMAGE, data, 111, 0), -SV_EINVAL);
 	CHECK_EQ(m.count, 0);
-	for (unsigned int i = 0; i < MEASURE_LOG_MAX - 16; i++) {
+	measure_start(&m);
+	CHECK_EQ(measure_add(&m, SV_MEV_LOAD, data, SV_MEASURE_DATA_MAX + 1, 0), -SV_EINVAL);
+	CHECK_EQ(measure_add(&m, SV_MEV_LOAD, data, 80, 0), -SV_EINVAL);
+	CHECK_EQ(measure_add(&m, SV_MEV_REVLIST, data, 104, 0), -SV_EINVAL);
+	CHECK_EQ(measure_add(&m, SV_MEV_TRUSTED_KEYS, data, 40, 0), -SV_EINVAL);
+	CHECK_EQ(measure_add(&m, SV_MEV_CMDLINE, data, 120, 0), -SV_EINVAL);
+	CHECK_EQ(measure_add(&m, SV_MEV_OVERFLOW, data, 0, 0), -SV_EINVAL);
+	CHECK_EQ(measure_add(&m, 9, data, 104, 0), -SV_EINVAL);
+	CHECK_EQ(m.count, 3);
+	/* The digest covers the type: SHA-256(le32 type || data). */
+	{
+		uint8_t buf[4 + 104];
+		memset(buf, 0, 4);
+		buf[0] = SV_MEV_LOAD;
+		memcpy(buf + 4, data, 104);
+		CHECK_EQ(measure_add(&m, SV_MEV_LOAD, data, 104, 0), 0);
+		sv_sha256(buf, sizeof(buf), d);
+		CHECK(!memcmp(d, m.ev[3].digest, 32));
+		sv_sha256(data, 104, d);
+		CHECK(memcmp(d, m.ev[3].digest, 32));
+	}
+	measure_start(&m);
+
+	/* Loads keep 16 entries and the overflow marker's slot free. */
+	for (unsigned int i = 3; i < MEASURE_LOG_MAX - 17; i++) {
 		data[0] = (uint8_t)i;
 		data[1] = (uint8_t)(i >> 8);
-		CHECK_EQ(measure_add(&m, 3, data, 104, 16), 0);
+		CHECK_EQ(measure_add(&m, SV_MEV_LOAD, data, 104, 16), 0);
 	}
 	data[0] = data[1] = 0xee;
-	CHECK_EQ(measure_add(&m, 3, data, 104, 16), -SV_ENOMEM);
-	CHECK_EQ(measure_add(&m, 4, data, 80, 0), 0);
+	CHECK_EQ(measure_add(&m, SV_MEV_LOAD, data, 104, 16), -SV_ENOMEM);
 	data[0] = 5;
 	data[1] = 0;
-	CHECK(measure_has(&m, 3, data, 104));
-	CHECK(!measure_has(&m, 4, data, 104));
-	CHECK(!measure_has(&m, 3, data, 103));
-	CHECK_EQ(measure_replay(m.ev, m.count, reg, &bad), 0);
+	CHECK(measure_has(&m, SV_MEV_LOAD, data, 104));
+	CHECK(!measure_has(&m, SV_MEV_REVLIST, data, 104));
+	CHECK(!measure_has(&m, SV_MEV_LOAD, data, 103));
+	/* Measured once per list in force: a list ends what counts as seen. */
+	CHECK_EQ(measure_add(&m, SV_MEV_REVLIST, data, 80, 0), 0);
+	CHECK(!measure_has(&m, SV_MEV_LOAD, data, 104));
+	CHECK_EQ(measure_add(&m, SV_MEV_LOAD, data, 104, 0), 0);
+	CHECK(measure_has(&m, SV_MEV_LOAD, data, 104));
+	CHECK_EQ(measure_replay(m.ev, m.count, reg, &bad, &why), 0);
 	CHECK(!memcmp(reg, m.reg, 32));
-	for (unsigned int i = m.count; i < MEASURE_LOG_MAX; i++)
-		CHECK_EQ(measure_add(&m, 4, data, 80, 0), 0);
-	CHECK_EQ(measure_add(&m, 4, data, 80, 0), -SV_ENOMEM);
+
+	/* Lists fill the log up to the marker's slot, then go on unlogged. */
+	while (m.count < MEASURE_LOG_MAX - 1)
+		CHECK_EQ(measure_add(&m, SV_MEV_REVLIST, data, 80, 0), 0);
+	CHECK_EQ(measure_add(&m, SV_MEV_REVLIST, data, 80, 0), -SV_ENOMEM);
+	CHECK_EQ(measure_replay(m.ev, m.count, reg, &bad, &why), 0);
+	memcpy(d, m.reg, 32);
+	CHECK_EQ(measure_add_always(&m, SV_MEV_REVLIST, data, 80), 0);
+	CHECK_EQ(m.count, MEASURE_LOG_MAX);
+	CHECK_EQ(m.ev[MEASURE_LOG_MAX - 1].type, SV_MEV_OVERFLOW);
+	CHECK_EQ(m.unlogged, 1);
+	CHECK_EQ(measure_replay(m.ev, m.count, reg, &bad, &why), -SV_ERANGE);
+	CHECK_EQ(bad, MEASURE_LOG_MAX - 1);
+	CHECK(memcmp(reg, m.reg, 32)); /* the list after the marker moved it on */
+	memcpy(reg, m.reg, 32);
+	CHECK_EQ(measure_add_always(&m, SV_MEV_REVLIST, data, 80), 0);
+	CHECK_EQ(m.count, MEASURE_LOG_MAX);
+	CHECK_EQ(m.unlogged, 2);
+	CHECK(memcmp(reg, m.reg, 32));
+	CHECK_EQ(measure_add_always(&m, SV_MEV_LOAD, data, 80), -SV_EINVAL);
+
+	/* Replay refuses edits, unknown types, wrong lengths, a wrong start. */
+	m.count = 40;
+	CHECK_EQ(measure_replay(m.ev, m.count, reg, &bad, &why), 0);
 	m.ev[7].data[3] ^= 1;
-	CHECK_EQ(measure_replay(m.ev, m.count, reg, &bad), -SV_EINVAL);
+	CHECK_EQ(measure_replay(m.ev, m.count, reg, &bad, &why), -SV_EINVAL);
 	CHECK_EQ(bad, 7);
 	m.ev[7].data[3] ^= 1;
 	m.ev[9].data_len = SV_MEASURE_DATA_MAX + 1;
-	CHECK_EQ(measure_replay(m.ev, m.count, reg, &bad), -SV_EINVAL);
+	CHECK_EQ(measure_replay(m.ev, m.count, reg, &bad, &why), -SV_EINVAL);
 	CHECK_EQ(bad, 9);
+	m.ev[9].data_len = 104;
+	/* Same data and length, another type: the digest no longer fits. */
+	m.ev[10].type = SV_MEV_REVLIST;
+	m.ev[10].data_len = 80;
+	CHECK_EQ(measure_replay(m.ev, m.count, reg, &bad, &why), -SV_EINVAL);
+	CHECK_EQ(bad, 10);
+	m.ev[10].type = 77;
+	CHECK_EQ(measure_replay(m.ev, m.count, reg, &bad, &why), -SV_EINVAL);
+	CHECK_EQ(bad, 10);
+	CHECK(!strcmp(why, "unknown event type"));
+	CHECK_EQ(measure_replay(m.ev + 2, 5, reg, &bad, &why), -SV_EINVAL);
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(measure_replay(m.ev, 1, reg, &bad, &why), -SV_EINVAL);
+	m.ev[1] = m.ev[2];
+	CHECK_EQ(measure_replay(m.ev, 5, reg, &bad, &why), -SV_EINVAL);
+	CHECK_EQ(bad, 1);
+	measure_start(&m2);
+	m2.ev[2] = m2.ev[0];
+	CHECK_EQ(measure_replay(m2.ev, 3, reg, &bad, &why), -SV_EINVAL);
+	CHECK_EQ(bad, 2);
+	measure_start(&m2);
+	m2.ev[3] = m2.ev[2];
+	CHECK_EQ(measure_replay(m2.ev, 4, reg, &bad, &why), -SV_EINVAL);
+	CHECK_EQ(bad, 3);
+	CHECK_EQ(measure_replay(m2.ev, 3, reg, &bad, &why), 0);
+	/* A marker only in the last slot of a full log. */
+	m2.ev[2].type = SV_MEV_OVERFLOW;
+	m2.ev[2].data_len = 0;
+	measure_event_digest(SV_MEV_OVERFLOW, NULL, 0, m2.ev[2].digest);
+	CHECK_EQ(measure_replay(m2.ev, 3, reg, &bad, &why), -SV_EINVAL);
+	CHECK_EQ(bad, 2);
 }
 
-/* The fixed sequence test_measure.py recomputes: "event TYPE DATAHEX", then "register HEX". */
+/*
+ * The fixed sequence test_measure.py recomputes: "event I TYPE DIGEST
+ * DATA" lines, then "register HEX": the image, the keys, the command
+ * line, then loads and lists with varied data.
+ */
 static int print_events(void)
 {
 	static struct measure_log m;
@@ -204,10 +348,13 @@ static int print_events(void)
 
 	measure_init(&m);
 	for (unsigned int i = 0; i < 40; i++) {
-		uint32_t len = (i * 37) % (SV_MEASURE_DATA_MAX + 1);
+		uint32_t type = i == 0 ? SV_MEV_VMM_IMAGE : i == 1 ? SV_MEV_TRUSTED_KEYS
+				: i == 2 ? SV_MEV_CMDLINE : i % 3 ? SV_MEV_LOAD : SV_MEV_REVLIST;
+		uint32_t len = type == SV_MEV_VMM_IMAGE ? 112 : type == SV_MEV_TRUSTED_KEYS ? 40
+			       : type == SV_MEV_CMDLINE ? 120 : type == SV_MEV_LOAD ? 104 : 80;
 		for (uint32_t k = 0; k < len; k++)
 			data[k] = (uint8_t)(i * 13 + k * 7);
-		if (measure_add(&m, 1 + i % 4, data, len, 0))
+		if (measure_add(&m, type, data, len, 0))
 			return 1;
 	}
 	for (uint32_t i = 0; i < m.count; i++) {
@@ -232,6 +379,7 @@ int main(int argc, char **argv)
 		return print_events();
 	test_svn();
 	test_revlist();
+	test_revlist_follow();
 	test_measure();
 	return check_report("test_policy");
 }

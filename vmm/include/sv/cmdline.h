@@ -12,6 +12,11 @@ void cmdline_apply(const char *cmdline);
 
 #include <sv/types.h>
 
+/* The longest command line kept for cmdline_text (the boot loader's limit, MB2_MAX_CMDLINE). */
+#define CMDLINE_TEXT_MAX 1024
+/* The command line cmdline_apply was given, NUL-terminated, *len its bytes ("" before). */
+const char *cmdline_text(size_t *len);
+
 /* selftest=fault was given: main.c faults on purpose once its own page tables are up. */
 extern bool cmdline_selftest_fault;
 /* selftest=ap-silent: the last AP gets INIT but no SIPI (tests "an AP that never answers"). */

@@ -79,10 +79,13 @@ int process_input_pop(struct proc *p, char *out, uint32_t max);
  * the caller still owns the pages.
  */
 int process_keep_image(struct proc *p, uint64_t pa, uint64_t pages, uint64_t len);
+/* Marks p's load complete: from now on copies may start from its kept image. */
+void process_load_done(struct proc *p);
 /*
  * Creates a fresh process from the kept image of a live process called
- * name (its _start not run yet); returns its id, -SV_ENOENT, or what
- * process_create refused.
+ * name (its _start not run yet), its load committed to the policy before
+ * it runs; returns its id, -SV_ENOENT, -SV_EBUSY (that process's own load
+ * has not completed), or what the policy or process_create refused.
  */
 int process_spawn_by_name(const char *name);
 /* True when a live process keeps an image under this name (newprocess2's names are unique). */
