@@ -49,6 +49,9 @@ case "$out" in "desc = "[0-9]*) pass user-group-vmmload ;; *) failed user-group-
 d=${out#desc = }
 as svmember "vmmctl ps"
 echo "$out" | grep -q "^$d .* alive " && pass user-group-vmmctl-ps || failed user-group-vmmctl-ps "$out"
+# Naming a program (newprocess(name) for every process) is root's.
+as svmember "vmmload --name squat /tmp/hello /tmp/hello.sig"
+same user-group-named-load-needs-root "$out rc=$rc" "vmmload: /tmp/hello refused: $admin (-72) rc=1"
 as svmember "vmmctl send $d 5"
 same user-group-vmmctl-send "rc=$rc" "rc=0"
 as svmember "vmmctl audit"

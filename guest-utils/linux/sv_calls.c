@@ -9,6 +9,7 @@
  * and -Dmax_sig_size; the rest are fixed in the VMM and named below), so
  * the module never allocates more than the VMM would accept.
  */
+#include <linux/capability.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -43,6 +44,12 @@ static long sv_newprocess2(struct sv_req *r, struct sealvisor_call *c)
 
 	if (copy_from_user(&ua, u64_to_user_ptr(c->arg[0]), sizeof(ua)))
 		return -EFAULT;
+	/*
+	 * A name decides which signed binary answers newprocess(name) for
+	 * every process, and keeps it from anyone else: root's to give.
+	 */
+	if (ua.name && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	ka = ua;
 	bin = sv_copy_in(ua.bin, ua.bin_size, SV_MAX_BINARY_SIZE, &err);
 	if (!err)

@@ -46,14 +46,17 @@ static void sort_u64(uint64_t *v, unsigned int n)
 static int overlay(const struct mem_range *a, unsigned int na, const struct sv_range *h,
 		   unsigned int nh, struct mem_range *out, unsigned int max)
 {
-	uint64_t pts[2 * (MB2_MAX_MMAP + MEMMAP_MAX + 8)];
+	uint64_t pts[2 * (MB2_MAX_MMAP + MEMMAP_MAX + MEMMAP_MAX_HIDDEN)];
 	unsigned int np = 0;
 
-	if (na > MB2_MAX_MMAP + MEMMAP_MAX || nh > 8)
+	if (na > MB2_MAX_MMAP + MEMMAP_MAX || nh > MEMMAP_MAX_HIDDEN)
 		return -SV_E2BIG;
 	for (unsigned int i = 0; i < na; i++) {
+		/* Firmware claiming memory above what the VMM can map: cut off there. */
+		if (a[i].base >= MEMMAP_PHYS_LIMIT)
+			continue;
 		pts[np++] = a[i].base;
-		pts[np++] = a[i].base + a[i].size;
+		pts[np++] = MIN(a[i].base + a[i].size, MEMMAP_PHYS_LIMIT);
 	}
 	for (unsigned int i = 0; i < nh; i++) {
 		pts[np++] = h[i].base;

@@ -315,6 +315,18 @@ static void test_memmap(void)
 	for (int i = 0; i < 64; i++)
 		many[i] = (struct mem_range){ (uint64_t)i * 0x2000, 0x1000, MEM_USABLE };
 	CHECK_EQ(memmap_normalize(many, 64, out, 10), -SV_E2BIG);
+
+	/* Memory claimed above what the VMM can map is dropped or cut off. */
+	struct mem_range far[] = {
+		{ 0, 0x100000000ULL, MEM_USABLE },
+		{ MEMMAP_PHYS_LIMIT - 0x200000, 0x400000, MEM_USABLE },
+		{ 0xffffffff00000000ULL, 0x10000000, MEM_USABLE },
+	};
+	n = memmap_normalize(far, 3, out, MEMMAP_MAX);
+	CHECK_EQ(n, 2);
+	CHECK_EQ(out[1].base, MEMMAP_PHYS_LIMIT - 0x200000);
+	CHECK_EQ(out[1].size, 0x200000);
+	CHECK_EQ(memmap_top(out, (unsigned int)n), MEMMAP_PHYS_LIMIT);
 }
 
 /* ---- Linux boot protocol ---- */

@@ -34,6 +34,15 @@ int memmap_pick_pool(const struct mem_range *map, unsigned int n, uint64_t size,
 int memmap_guest(const struct mem_range *map, unsigned int n, const struct sv_range *hidden,
 		 unsigned int nhidden, struct mem_range *out, unsigned int max);
 
+/*
+ * Physical memory the VMM can map (its direct map spans 128 TiB); a map
+ * entry above it is dropped, one across it cut there, so that no address
+ * arithmetic on the map's top can overflow.
+ */
+#define MEMMAP_PHYS_LIMIT (1ULL << 47)
+/* Hidden ranges memmap_guest takes at most. */
+#define MEMMAP_MAX_HIDDEN 16
+
 /* True when [base, base+size) overlaps none of r[0, nr) (empty ones ignored). */
 bool memmap_clear_of(uint64_t base, uint64_t size, const struct sv_range *r, unsigned int nr);
 
