@@ -273,8 +273,9 @@ cd /root
 
 # The audit ring keeps the last 64 records and says how many went before.
 total=$(svtest audit-total)
-first=$(vmmctl audit | sed -n 's/^#\([0-9]*\) .*/\1/p' | head -n 1)
-head1=$(vmmctl audit | head -n 1)
+audit=$(vmmctl audit)
+first=$(echo "$audit" | sed -n 's/^#\([0-9]*\) .*/\1/p' | head -n 1)
+head1=$(echo "$audit" | head -n 1)
 if [ -n "$total" ] && [ "$total" -gt 64 ] && [ "$first" = $((total - 63)) ] &&
    [ "$head1" = "($((total - 64)) older records overwritten; the VMM keeps the last 64)" ]; then
     pass audit-overwritten-counted

@@ -459,13 +459,12 @@ int64_t process_call_by(struct proc *p, uint32_t handler, int32_t msgcode, int32
 		return rc;
 	}
 	/* The outermost call on this CPU takes the guest's FPU state out of the CPU. */
-	if (cc->depth == 1) {
+	if (cc->depth == 1)
 		fpu_guest_save();
-		entry_ibpb(); /* the guest's branch history does not steer the process */
-	}
 	a->active++;
 	a->cpu = (int)cpu_index();
-	c->prev_ucr3 = entry_set_user(&a->us);
+	/* The outermost call follows the guest: an IBPB, whatever space ran last. */
+	c->prev_ucr3 = entry_set_user(&a->us, cc->depth == 1);
 	/*
 	 * A process has no FPU: CR0.TS makes any x87/SSE use fault (#NM),
 	 * so the guest's registers, still live in the CPU, stay out of reach.

@@ -168,18 +168,21 @@ void entry_fill_user_top(uint64_t *l4)
 	l4[511] = user_pdpt | PTE_P | PTE_W; /* no U bit: supervisor-only below */
 }
 
-/* Puts u's CR3 where the exit stubs find it (or loads it, without the split). */
-static void load(struct entry_hdr *h, const struct uspace *u)
+/*
+ * Puts u's CR3 where the exit stubs find it (or loads it, without the
+ * split).  One IBPB when the guest (after_guest) or another process space
+ * ran last: its branch history must not steer this one.
+ */
+static void load(struct entry_hdr *h, const struct uspace *u, bool after_guest)
 {
+	if (after_guest || (entry_features.split && h->pcid_space != u->id))
+		entry_ibpb();
 	if (!entry_features.split) {
 		h->ucr3 = u->pml4;
 		write_cr3(u->pml4);
 		return;
 	}
 	uint64_t v = u->pml4;
-	/* Another space: the branch history it left must not steer this one. */
-	if (h->pcid_space != u->id)
-		entry_ibpb();
 	if (entry_features.pcid) {
 		v |= USER_PCID;
 		/*
@@ -194,12 +197,12 @@ static void load(struct entry_hdr *h, const struct uspace *u)
 	h->ucr3_space = u->id;
 }
 
-uint64_t entry_set_user(const struct uspace *u)
+uint64_t entry_set_user(const struct uspace *u, bool after_guest)
 {
 	struct entry_hdr *h = entry_hdr_of(this_cpu());
 	uint64_t prev = h->ucr3;
 
-	load(h, u);
+	load(h, u, after_guest);
 	return prev;
 }
 
@@ -208,7 +211,7 @@ void entry_restore_user(uint64_t prev, const struct uspace *outer)
 	struct entry_hdr *h = entry_hdr_of(this_cpu());
 
 	if (outer) {
-		load(h, outer);
+		load(h, outer, false);
 		return;
 	}
 	h->ucr3 = prev;

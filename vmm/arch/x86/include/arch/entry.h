@@ -80,8 +80,6 @@ int entry_init(bool split);
 int entry_add_cpu(struct sv_cpu *c);
 /* c's header (its region's first bytes). */
 struct entry_hdr *entry_hdr_of(struct sv_cpu *c);
-/* The boot CPU's region before the pool exists (static, in the image). */
-void entry_early_bsp(struct sv_cpu *c, uint64_t region);
 
 /* CR4 bits entry_init decided for every CPU (PCIDE where the CPU has it). */
 uint64_t entry_cr4_bits(void);
@@ -91,10 +89,11 @@ void entry_fill_user_top(uint64_t *l4);
 /*
  * The process space about to run in ring 3 on this CPU: sets the CR3 the
  * exit stubs load, flushing the process PCID when another space used it
- * last on this CPU.  Returns what entry_restore_user needs afterwards.
+ * last on this CPU, with an IBPB then or when after_guest (the outermost
+ * call: the guest ran last).  Returns what entry_restore_user needs.
  */
 struct uspace;
-uint64_t entry_set_user(const struct uspace *u);
+uint64_t entry_set_user(const struct uspace *u, bool after_guest);
 /* After the call: back to the outer call's space (NULL: no outer call). */
 void entry_restore_user(uint64_t prev, const struct uspace *outer);
 /* The slot of this CPU's header that says where ring-3 traps land. */
