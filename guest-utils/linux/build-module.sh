@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # build-module.sh OUT.ko HEADERS WORKDIR SV_LIMITS_H SHARED_INCLUDE SRC...
-# Builds the sealvisor module with Kbuild against the guest kernel's
+# Builds a guest module (OUT.ko's name: sealvisor.ko, or the test
+# module svcpu.ko) with Kbuild against the guest kernel's
 # headers (scripts/fetch-kernel) in a copy of its sources (Kbuild writes
 # its objects beside them), with W=1 and -Werror, and fails on any warning Kbuild
 # itself prints (modpost's are not compiler warnings).
@@ -22,4 +23,4 @@ if grep -iE 'warning|error:' "$log" >&2; then
     echo "build-module.sh: the module build printed the warnings above" >&2
     exit 1
 fi
-cp "$work/sealvisor.ko" "$out"
+cp "$work/$(basename "$out")" "$out"
