@@ -49,6 +49,18 @@ const char *trap_name(uint64_t vector)
 	return vector < 32 ? names[vector] : "interrupt";
 }
 
+/* A ring-0 #GP at one of msr_safe.S's instructions resumes at its fixup. */
+static bool fixup_find(struct trap_frame *f)
+{
+	for (const struct fixup_entry *e = __sv_fixup_start; e < __sv_fixup_end; e++) {
+		if (e->insn == f->rip) {
+			f->rip = e->resume;
+			return true;
+		}
+	}
+	return false;
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
 	bool user = (f->cs & 3) == 3;
@@ -72,11 +84,9 @@ void trap_dispatch(struct trap_frame *f)
 	}
 	if (user && trap_user_hook && trap_user_hook(f))
 		return;
-	/* The one instruction allowed to fault in the VMM: a probing WRMSR. */
-	if (!user && f->vector == 13 && f->rip == (uint64_t)(uintptr_t)wrmsr_safe_insn) {
-		f->rip = (uint64_t)(uintptr_t)wrmsr_safe_fixup;
+	/* The instructions allowed to fault in the VMM: msr_safe.S's. */
+	if (!user && f->vector == 13 && fixup_find(f))
 		return;
-	}
 	dump(f);
 	sv_printf("FATAL: exception inside the hypervisor; halting\n");
 	console_flush();

@@ -111,8 +111,19 @@ static inline void invlpg(uint64_t va)
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
-/* arch/x86/msr_safe.S: 0, or -1 when the write took #GP (the fault is absorbed). */
+/*
+ * arch/x86/msr_safe.S: 0, or -1 when the instruction took #GP (the fault
+ * is absorbed through the .sv_fixup table, see trap.c).
+ */
 int wrmsr_safe(uint32_t msr, uint64_t value);
-extern const char wrmsr_safe_insn[], wrmsr_safe_fixup[];
+int rdmsr_safe(uint32_t msr, uint64_t *value);
+int xsetbv_safe(uint32_t index, uint64_t value);
+
+/* One entry of .sv_fixup: a ring-0 #GP at insn resumes at resume. */
+struct fixup_entry {
+	uint64_t insn;
+	uint64_t resume;
+};
+extern const struct fixup_entry __sv_fixup_start[], __sv_fixup_end[];
 
 #endif
