@@ -4,6 +4,7 @@
  * out here from the fixed lengths of the intercepted instructions.
  */
 #include <arch/cpu.h>
+#include <arch/spec.h>
 #include <sv/console.h>
 #include <sv/nested_map.h>
 
@@ -77,6 +78,7 @@ void svm_run(struct sv_vcpu *v, struct sv_exit *e)
 {
 	struct svm_vcpu *s = v->vendor;
 	struct vmcb *vmcb = s->vmcb;
+	struct spec_vm *sv = spec_vm_this();
 
 	for (;;) {
 		deliver_events(s);
@@ -88,7 +90,8 @@ void svm_run(struct sv_vcpu *v, struct sv_exit *e)
 		vmcb->save.rip = v->rip;
 		vmcb->save.rsp = v->rsp;
 		vmcb->save.rflags = v->rflags;
-		svm_enter(s->vmcb_pa, &v->regs, s->host_vmcb_pa);
+		spec_before_vmentry(sv);
+		svm_enter(s->vmcb_pa, &v->regs, s->host_vmcb_pa, sv);
 		v->regs.rax = vmcb->save.rax;
 		v->rip = vmcb->save.rip;
 		v->rsp = vmcb->save.rsp;

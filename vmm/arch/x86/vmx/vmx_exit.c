@@ -7,6 +7,7 @@
  * feature-control MSR) are finished here and never reach common code.
  */
 #include <arch/cpu.h>
+#include <arch/spec.h>
 #include <sv/console.h>
 #include <sv/nested_map.h>
 
@@ -188,12 +189,14 @@ void vmx_run(struct sv_vcpu *v, struct sv_exit *e)
 {
 	struct vmx_vcpu *x = v->vendor;
 	struct dtr gdtr, idtr;
+	struct spec_vm *sv = spec_vm_this();
 
 	__asm__ volatile("sgdt %0" : "=m"(gdtr));
 	__asm__ volatile("sidt %0" : "=m"(idtr));
 	for (;;) {
 		prepare_entry(v, x);
-		int rc = vmx_enter(&v->regs, x->launched);
+		spec_before_vmentry(sv);
+		int rc = vmx_enter(&v->regs, x->launched, sv);
 		x->cr2 = read_cr2();
 		/* VM exits set the GDTR and IDTR limits to 0xffff (SDM 3C 28.5.2). */
 		__asm__ volatile("lgdt %0" : : "m"(gdtr));
