@@ -7,6 +7,7 @@
 #include <arch/spec.h>
 #include <sv/console.h>
 #include <sv/nested_map.h>
+#include <sv/nospec.h>
 
 #include "svm.h"
 
@@ -62,7 +63,7 @@ void svm_queue_event(struct sv_vcpu *v, unsigned int vector, bool nmi)
 	if (nmi)
 		s->nmi_pending = true;
 	else if (vector >= 32 && vector < 256)
-		s->irq_pending[vector / 64] |= 1ULL << (vector % 64);
+		s->irq_pending[nospec_index(vector, 256) / 64] |= 1ULL << (vector % 64);
 }
 
 /* GIF gates host interrupts after #VMEXIT (APM 2 15.17). */

@@ -10,6 +10,7 @@
 #include <arch/spec.h>
 #include <sv/console.h>
 #include <sv/nested_map.h>
+#include <sv/nospec.h>
 
 #include "vmx.h"
 
@@ -84,7 +85,7 @@ void vmx_queue_event(struct sv_vcpu *v, unsigned int vector, bool nmi)
 	if (nmi)
 		x->nmi_pending = true;
 	else if (vector >= 32 && vector < 256)
-		x->irq_pending[vector / 64] |= 1ULL << (vector % 64);
+		x->irq_pending[nospec_index(vector, 256) / 64] |= 1ULL << (vector % 64);
 }
 
 /*
