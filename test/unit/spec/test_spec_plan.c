@@ -86,14 +86,14 @@ static const struct vector vectors[] = {
 		/* Ryzen 7 1800X (17h model 01h): IBPB only; no leaf 8000_0021. */
 		"Zen 1",
 		{ .vendor = A, .leaf1_eax = 0x800f11, .l7_ebx = 0x209c01a9, .e8_ebx = 0x1007 },
-		{ .ssbd = SPEC_SSBD_LS_CFG, .ibpb = true, .ibpb_vmexit = true, .open = SPEC_OPEN_V2 },
+		{ .ssbd = SPEC_SSBD_LS_CFG, .ibpb = true, .ibpb_exit = true, .open = SPEC_OPEN_V2 },
 	},
 	{
 		/* Ryzen 9 3900X (17h model 71h): Zenbleed's list. */
 		"Zen 2",
 		{ .vendor = A, .leaf1_eax = 0x870f10, .l7_ebx = 0x219c91a9, .e8_ebx = 0x0100d207 },
 		{ .spec_ctrl = true, .host_spec_ctrl = 0x7, .v2 = SPEC_V2_IBRS, .stibp = true,
-		  .ssbd = SPEC_SSBD_SPEC_CTRL, .ibpb = true, .ibpb_vmexit = true, .zenbleed = true },
+		  .ssbd = SPEC_SSBD_SPEC_CTRL, .ibpb = true, .ibpb_exit = true, .zenbleed = true },
 	},
 	{
 		/* Ryzen 9 5950X (19h model 21h), SRSO (IBPB_BRTYPE) and TSA (VERW_CLEAR) microcode. */
@@ -102,7 +102,7 @@ static const struct vector vectors[] = {
 		  .e21_eax = 0x10000065 },
 		{ .spec_ctrl = true, .host_spec_ctrl = 0x7, .v2 = SPEC_V2_IBRS, .stibp = true,
 		  .ssbd = SPEC_SSBD_SPEC_CTRL, .verw_vmentry = true, .verw_user = true, .ibpb = true,
-		  .ibpb_vmexit = true },
+		  .ibpb_exit = true },
 	},
 	{
 		/* The same part before those microcode updates. */
@@ -119,7 +119,7 @@ static const struct vector vectors[] = {
 		  .e21_eax = 0x18000365 },
 		{ .spec_ctrl = true, .host_spec_ctrl = 0x6, .v2 = SPEC_V2_AUTOIBRS, .stibp = true,
 		  .ssbd = SPEC_SSBD_SPEC_CTRL, .verw_vmentry = true, .verw_user = true, .ibpb = true,
-		  .ibpb_vmexit = true },
+		  .ibpb_exit = true },
 	},
 	{
 		/* Zen 4 parts that say they are not affected (TSA_SQ_NO, TSA_L1_NO, SRSO_NO). */
@@ -141,6 +141,12 @@ static const struct vector vectors[] = {
 		{ .vendor = I, .leaf1_eax = 0x306c3, .l7_ebx = 0x27ab },
 		{ .l1d = SPEC_L1D_SOFTWARE,
 		  .open = SPEC_OPEN_MDS | SPEC_OPEN_MMIO | SPEC_OPEN_V2 | SPEC_OPEN_SSB | SPEC_OPEN_IBPB },
+	},
+	{
+		/* Recorded under Sealvisor: Bochs 2.7, cpu: model=ryzen (a Zen 1 without IBPB). */
+		"Bochs ryzen",
+		{ .vendor = A, .leaf1_eax = 0x800f11, .l7_ebx = 0x209c01a9, .e8_ebx = 0x1 },
+		{ .ssbd = SPEC_SSBD_LS_CFG, .open = SPEC_OPEN_V2 | SPEC_OPEN_RET | SPEC_OPEN_IBPB },
 	},
 	{
 		/* An emulator that lists IBRS, L1D_FLUSH and IBPB without the MSRs (#GP). */
@@ -192,7 +198,7 @@ static void check_vector(const struct vector *v)
 	FIELD(verw_vmentry, "%d");
 	FIELD(verw_user, "%d");
 	FIELD(ibpb, "%d");
-	FIELD(ibpb_vmexit, "%d");
+	FIELD(ibpb_exit, "%d");
 	FIELD(zenbleed, "%d");
 	FIELD(open, "%#x");
 }

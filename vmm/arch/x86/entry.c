@@ -97,13 +97,14 @@ int entry_init(bool split)
 	entry_features.verw = sp->verw_user;
 	entry_features.ibpb = sp->ibpb;
 	entry_features.ibrs = sp->spec_ctrl && sp->v2 == SPEC_V2_IBRS;
+	entry_features.ibpb_exit = sp->ibpb_exit;
 	if (entry_features.pcid)
 		cr4_bits |= CR4_PCIDE;
 	entry_noflush = entry_features.pcid ? 1ULL << 63 : 0;
 	entry_kroot = kroot;
 	entry_kcr3 = kroot | entry_noflush;
 	entry_flags = (split ? ENTRY_F_SPLIT : 0) | (entry_features.verw ? ENTRY_F_VERW : 0) |
-		      (entry_features.ibrs ? ENTRY_F_IBRS : 0);
+		      (entry_features.ibrs ? ENTRY_F_IBRS : 0) | (entry_features.ibpb_exit ? ENTRY_F_IBPB : 0);
 	write_cr4(read_cr4() | cr4_bits); /* CR3's PCID is 0 here, as PCIDE needs */
 
 	struct sv_cpu *bsp = this_cpu();

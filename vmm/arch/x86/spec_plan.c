@@ -184,14 +184,15 @@ static void decide_amd(const struct spec_cpu_id *id, struct spec_plan *p)
 	 * Retbleed (families 15h-17h: returns predicted from the BTB) and
 	 * SRSO (17h, 19h: a trained phantom call overflows the return
 	 * stack).  Without return thunks (docs/processes.md says why) the
-	 * VMM's defence is an IBPB on every VM exit, which flushes return
-	 * predictions on Zen 1/2 and, with IBPB_BRTYPE microcode, on Zen 3/4.
+	 * VMM's defence is an IBPB on every VM exit and every ring-3 exit,
+	 * which flushes return predictions on Zen 1/2 and, with IBPB_BRTYPE
+	 * microcode, on Zen 3/4.
 	 */
 	bool retbleed = family >= 0x15 && family <= 0x18;
 	bool srso = family >= 0x17 && family <= 0x19 && !(id->e21_eax & SPEC_E21A_SRSO_NO);
 	if (retbleed || srso) {
 		if (p->ibpb && (family <= 0x18 || (id->e21_eax & SPEC_E21A_IBPB_BRTYPE)))
-			p->ibpb_vmexit = true;
+			p->ibpb_exit = true;
 		else
 			p->open |= SPEC_OPEN_RET;
 	}

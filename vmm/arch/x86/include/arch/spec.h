@@ -40,6 +40,7 @@ struct spec_vm {
 	uint64_t host_spec_ctrl;   /* the VMM's */
 	uint32_t flags;            /* SPEC_VM_* */
 	uint32_t l1d_pending;      /* a process ran on this CPU since the last VM entry */
+	uint32_t l1d_told;         /* the first flush was reported */
 };
 
 /*

@@ -145,7 +145,7 @@ struct spec_plan {
 	bool verw_user;
 	/* Barriers. */
 	bool ibpb;                   /* IBPB around process calls (entry.c) */
-	bool ibpb_vmexit;            /* IBPB on every VM exit: Retbleed/SRSO without return thunks */
+	bool ibpb_exit;              /* IBPB on every VM exit and ring-3 exit: Retbleed/SRSO, no return thunks */
 	/* AMD chicken bits. */
 	bool zenbleed;               /* DE_CFG bit 9 */
 	uint32_t open;               /* SPEC_OPEN_* */
