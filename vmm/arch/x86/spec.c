@@ -181,7 +181,7 @@ static void add(char *buf, size_t size, size_t *len, const char *s)
 
 static void report(const char *who, const struct spec_plan *p, unsigned int refused)
 {
-	char buf[320];
+	char buf[400];
 	size_t n = 0;
 
 	add(buf, sizeof(buf), &n,
