@@ -33,7 +33,13 @@ int _start(int msgcode, int value, struct msgbuf *buf, int bufcnt)
 		addr = PROC_TRAMPOLINE_ADDR - PROC_PAGE_SIZE;
 		break;
 	case 5:
-		addr = sizeof(long) == 8 ? (unsigned long)0xffffffff80500000ull : 0xfffff000ul;
+		/*
+		 * VMM data: 2 MiB into the image, in .bss, well past the
+		 * entry data (the IDT and the stubs' constants, which are
+		 * mapped supervisor-only and moved onto 0x80500000 once the
+		 * text grew).
+		 */
+		addr = sizeof(long) == 8 ? (unsigned long)0xffffffff80600000ull : 0xfffff000ul;
 		break;
 	case 6:
 		addr = sizeof(long) == 8 ? (unsigned long)0xffffffff40000000ull : 0xfffff000ul;
