@@ -32,6 +32,8 @@ extern const unsigned int mg_nscenarios;
 int mg_invd_counted(void);
 int mg_xsetbv_forbidden(void);
 int mg_syscall_killed(void);
+/* spec_scenarios.c: the guest keeps its own SPEC_CTRL (issue 19). */
+int mg_spec_ctrl_guest_value(void);
 
 /* Output on COM1 (polled; the VMM has set the UART up). */
 void mg_puts(const char *s);

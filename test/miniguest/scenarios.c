@@ -501,5 +501,6 @@ const struct mg_scenario mg_scenarios[] = {
 	{ "invd-counted", mg_invd_counted },
 	{ "xsetbv-forbidden-gp", mg_xsetbv_forbidden },
 	{ "syscall-sysenter-killed", mg_syscall_killed },
+	{ "spec-ctrl-guest-value", mg_spec_ctrl_guest_value },
 };
 const unsigned int mg_nscenarios = sizeof(mg_scenarios) / sizeof(mg_scenarios[0]);

@@ -143,6 +143,22 @@ static const struct vector vectors[] = {
 		  .open = SPEC_OPEN_MDS | SPEC_OPEN_MMIO | SPEC_OPEN_V2 | SPEC_OPEN_SSB | SPEC_OPEN_IBPB },
 	},
 	{
+		/* Recorded under Sealvisor: Bochs 2.7, cpu: model=tigerlake (SPEC_CTRL, ARCH_CAP 0x1f). */
+		"Bochs tigerlake",
+		{ .vendor = I, .leaf1_eax = 0x806c1, .l7_ebx = 0xf1bf27eb, .l7_edx = 0xfc100510,
+		  .arch_cap = 0x1f },
+		{ .spec_ctrl = true, .host_spec_ctrl = 0x1, .v2 = SPEC_V2_EIBRS, .verw_vmentry = true,
+		  .verw_user = true, .ibpb = true },
+	},
+	{
+		/* Recorded under Sealvisor: Bochs 2.7, cpu: model=corei7_icelake_u (no MD_CLEAR). */
+		"Bochs corei7_icelake_u",
+		{ .vendor = I, .leaf1_eax = 0x706e5, .l7_ebx = 0xf0bf27eb, .l7_edx = 0xbc000110,
+		  .arch_cap = 0x1f },
+		{ .spec_ctrl = true, .host_spec_ctrl = 0x1, .v2 = SPEC_V2_EIBRS, .ibpb = true,
+		  .open = SPEC_OPEN_MDS | SPEC_OPEN_MMIO },
+	},
+	{
 		/* Recorded under Sealvisor: Bochs 2.7, cpu: model=ryzen (a Zen 1 without IBPB). */
 		"Bochs ryzen",
 		{ .vendor = A, .leaf1_eax = 0x800f11, .l7_ebx = 0x209c01a9, .e8_ebx = 0x1 },
