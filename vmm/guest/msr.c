@@ -329,6 +329,7 @@ static enum msr_result amd(const struct msr_hw *hw, uint32_t msr, bool write, ui
 	case MSR_AMD_MMIO_CONF_BASE: /* where ECAM decodes: never over VMM memory */
 	case MSR_AMD_SMM_ADDR:
 	case MSR_AMD_SMM_MASK:
+	case MSR_AMD_INT_PENDING:   /* C1E on halt: Linux reads it for erratum 400 */
 	case MSR_AMD_LS_CFG:        /* load-store chicken bits */
 		return real_unchanged(hw, msr, write, value);
 	case MSR_AMD_DE_CFG:

@@ -144,6 +144,7 @@ static const struct range never_native[] = {
 	{ 0xc0010015, 0xc0010015 }, /* HWCR */
 	{ 0xc001001a, 0xc001001a }, { 0xc001001d, 0xc001001f }, /* TOP_MEM, TOP_MEM2, NB_CFG */
 	{ 0xc0010020, 0xc0010020 }, /* patch loader */
+	{ 0xc0010055, 0xc0010055 }, /* INT_PENDING_MSG */
 	{ 0xc0010058, 0xc0010058 }, /* MMIO_CONF_BASE */
 	{ 0xc0010111, 0xc0010117 }, /* SMM, VM_CR, IGNNE, VM_HSAVE_PA */
 	{ 0xc0010200, 0xc001020b }, /* core PERF_CTL/CTR */
@@ -317,6 +318,7 @@ static void fake_cpu(struct msr_cpu_info *ci, bool amd)
 		fake_set(MSR_AMD_LS_CFG, 0x400);
 		fake_set(MSR_AMD_MMIO_CONF_BASE, 0xb0000021);
 		fake_set(0xc0002001, 0x1234); /* an SMCA bank's status */
+		fake_set(MSR_AMD_INT_PENDING, 0);
 	} else {
 		fake_set(MSR_MISC_ENABLE, 0x400450089ULL); /* fast strings, TCC, perfmon, EIST, MONITOR, limit CPUID, XD disable */
 		fake_set(MSR_PLATFORM_INFO, ~0ULL);
@@ -476,6 +478,9 @@ static void amd_msrs(void)
 	EQ(wr(&ci, &sh, MSR_AMD_LS_CFG, 0), MSR_GP);
 	EQ(wr(&ci, &sh, MSR_AMD_MMIO_CONF_BASE, 0x10000021), MSR_GP);
 	EQ(rd(&ci, &sh, MSR_AMD_TOP_MEM2, &v), MSR_GP); /* not on this CPU */
+	EQ(rd(&ci, &sh, MSR_AMD_INT_PENDING, &v), MSR_EMULATED);
+	EQ(v, 0);
+	EQ(wr(&ci, &sh, MSR_AMD_INT_PENDING, 0x18000000), MSR_GP);
 	EQ(hw_writes, 0);
 	/* DE_CFG: bits 1 and 9 may be set (they go to the hardware), nothing else. */
 	EQ(wr(&ci, &sh, MSR_AMD_DE_CFG, 2), MSR_EMULATED);
