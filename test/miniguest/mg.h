@@ -27,6 +27,8 @@ struct mg_scenario {
 };
 extern const struct mg_scenario mg_scenarios[];
 extern const unsigned int mg_nscenarios;
+/* Scenarios in files of their own. */
+int mg_msr_allow_list(void); /* msr.c */
 
 /* Output on COM1 (polled; the VMM has set the UART up). */
 void mg_puts(const char *s);

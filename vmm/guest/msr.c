@@ -171,8 +171,10 @@ void msr_shadow_init(const struct msr_cpu_info *ci, struct msr_shadow *sh, const
 				sh->mtrr_var[i] = v;
 		}
 	}
-	if (!ci->amd && hw->read(MSR_MISC_ENABLE, &v) == 0)
+	if (!ci->amd && hw->read(MSR_MISC_ENABLE, &v) == 0) {
 		sh->misc_enable = msr_misc_enable_guest(v);
+		sh->has_misc_enable = true;
+	}
 	sh->ready = true;
 }
 
@@ -269,6 +271,8 @@ static enum msr_result real_masked(const struct msr_hw *hw, uint32_t msr, uint64
 
 static enum msr_result misc_enable(struct msr_shadow *sh, bool write, uint64_t *value)
 {
+	if (!sh->has_misc_enable)
+		return MSR_GP;
 	if (!write) {
 		*value = sh->misc_enable;
 		return MSR_EMULATED;

@@ -69,6 +69,7 @@ struct msr_shadow {
 	uint64_t mtrr_fixed[MSR_MTRR_FIXED_COUNT];
 	uint64_t mtrr_var[MSR_MTRR_VAR_MAX * 2]; /* PHYSBASEn, PHYSMASKn */
 	uint64_t misc_enable;
+	bool has_misc_enable;     /* the CPU answered RDMSR of MISC_ENABLE */
 };
 
 /* The hardware side: rdmsr_safe/wrmsr_safe in the VMM, a fake in tests (0 or -1). */
