@@ -4,7 +4,7 @@
  * bits and AMD's SVM leaf), and the features whose MSRs the allow-lists
  * keep from the guest (sv/msr_table.h): performance monitoring, Intel
  * PT, arch LBR, the debug store, AMD IBS and the extended counters, CET,
- * PKS, ENQCMD's PASID, user interrupts, bus-lock detection, and the XSS
+ * PKS, ENQCMD's PASID, user interrupts, bus-lock detection, XFD, and the XSS
  * components that would load those MSRs through XRSTORS.  A guest that
  * looks for them finds a CPU without them; docs/cpu-state.md lists each
  * with what it would cost to give it.  The "hypervisor present" bit is
@@ -33,6 +33,8 @@
 #define L7_EDX_HIDDEN (BIT(5) | BIT(19) | BIT(20))
 /* 0x80000001 ECX: SVM (2), IBS (10), PerfCtrExtCore (23), PerfCtrExtNB/DF (24), PerfCtrExtLLC (28). */
 #define E1_ECX_HIDDEN (BIT(2) | BIT(10) | BIT(23) | BIT(24) | BIT(28))
+/* Leaf 0xD.1 EAX: XFD (4), the extended-feature-disable MSRs of AMX. */
+#define D1_EAX_HIDDEN BIT(4)
 /* 0x80000008 EBX: IRPERF, the instructions-retired counter (1). */
 #define E8_EBX_HIDDEN BIT(1)
 
@@ -62,7 +64,12 @@ void cpuid_filter(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 		break;
 	case 0xd:
 		if (sub == 1) {
-			/* The XSS bits (msr_xss_allowed): the only ones WRMSR of XSS takes. */
+			/*
+			 * No XFD (EAX[4]): its MSRs stay the VMM's, and Linux
+			 * then leaves AMX off.  The XSS bits (msr_xss_allowed):
+			 * the only ones WRMSR of XSS takes.
+			 */
+			r->eax &= ~D1_EAX_HIDDEN;
 			uint64_t xss = msr_xss_allowed(r->ecx, r->edx);
 			r->ecx = (uint32_t)xss;
 			r->edx = (uint32_t)(xss >> 32);

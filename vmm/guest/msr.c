@@ -60,8 +60,14 @@
 	(BIT(0) | BIT(1) | BIT(2) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | BIT(13) | BIT(14) | \
 	 BIT(15) | BIT(17) | BIT(19) | BIT(20) | BIT(24) | BIT(26) | BIT(27) | BIT(28) | BIT(62))
 
-/* TSX_CTRL: RTM_DISABLE (0) and TSX_CPUID_CLEAR (1) may be set, never cleared. */
+/*
+ * TSX_CTRL: RTM_DISABLE (0) and TSX_CPUID_CLEAR (1) may be set, never
+ * cleared; so may TSX_FORCE_ABORT's force-abort (0) and CPUID clear (1).
+ */
 #define TSX_CTRL_SET_ONLY (BIT(0) | BIT(1))
+#define TSX_FORCE_ABORT_SET_ONLY (BIT(0) | BIT(1))
+/* NB_CFG: EnableCf8ExtCfg (46), which Linux sets on families 10h-16h; the guest owns port CF8 anyway. */
+#define NB_CFG_SET_ONLY BIT(46)
 /* DE_CFG: LFENCE dispatch serializing (1) and the Zen2 FP backup fix (9) may be set. */
 #define DE_CFG_SET_ONLY (BIT(1) | BIT(9))
 
@@ -299,8 +305,14 @@ static enum msr_result intel(const struct msr_cpu_info *ci, struct msr_shadow *s
 		if (!ci->arch_caps)
 			return MSR_GP;
 		return real_masked(hw, msr, ARCH_CAPS_GUEST, write, value);
+	case MSR_CORE_CAPABILITIES:
+		/* Reads 0: split-lock detection (TEST_CTRL) and the rest are not the guest's. */
+		return real_masked(hw, msr, 0, write, value);
 	case MSR_TSX_CTRL:
 		return real_set_only(hw, msr, TSX_CTRL_SET_ONLY, write, value);
+	case MSR_TSX_FORCE_ABORT:
+		return real_set_only(hw, msr, TSX_FORCE_ABORT_SET_ONLY, write, value);
+	case MSR_TME_ACTIVATE: /* memory encryption keys: Linux reads it where CPUID shows TME */
 	case MSR_MCU_OPT_CTRL:
 		return real_unchanged(hw, msr, write, value);
 	case MSR_MISC_ENABLE:
@@ -329,7 +341,6 @@ static enum msr_result amd(const struct msr_hw *hw, uint32_t msr, bool write, ui
 	case MSR_AMD_HWCR:          /* INVD as WBINVD, SMM lock, MCA status writes */
 	case MSR_AMD_TOP_MEM:
 	case MSR_AMD_TOP_MEM2:
-	case MSR_AMD_NB_CFG:        /* extended PCI configuration */
 	case MSR_AMD_MMIO_CONF_BASE: /* where ECAM decodes: never over VMM memory */
 	case MSR_AMD_SMM_ADDR:
 	case MSR_AMD_SMM_MASK:
@@ -338,6 +349,18 @@ static enum msr_result amd(const struct msr_hw *hw, uint32_t msr, bool write, ui
 		return real_unchanged(hw, msr, write, value);
 	case MSR_AMD_DE_CFG:
 		return real_set_only(hw, msr, DE_CFG_SET_ONLY, write, value);
+	case MSR_AMD_NB_CFG:
+		return real_set_only(hw, msr, NB_CFG_SET_ONLY, write, value);
+	case MSR_AMD_SEV_STATUS:
+		/*
+		 * The guest is no SEV guest: 0, as the CPU answers outside
+		 * one.  Linux reads it with no fault handler this early
+		 * (sme_enable) wherever CPUID 0x8000001F shows SME or SEV.
+		 */
+		if (write)
+			return MSR_GP;
+		*value = 0;
+		return MSR_EMULATED;
 	default:
 		return MSR_GP;
 	}

@@ -107,7 +107,10 @@ static const struct range never_native[] = {
 	{ 0xc1, 0xc8 },             /* PMC0-7 */
 	{ 0xce, 0xce },             /* PLATFORM_INFO */
 	{ 0xfe, 0xfe },             /* MTRRcap */
+	{ 0xcf, 0xcf },             /* CORE_CAPABILITIES */
 	{ 0x10a, 0x10a },           /* ARCH_CAPABILITIES */
+	{ 0x10f, 0x10f },           /* TSX_FORCE_ABORT */
+	{ 0x982, 0x982 },           /* TME_ACTIVATE */
 	{ 0x122, 0x123 },           /* TSX_CTRL, MCU_OPT_CTRL */
 	{ 0x140, 0x140 },           /* MISC_FEATURES_ENABLES (CPUID faulting) */
 	{ 0x186, 0x18d },           /* PERFEVTSEL */
@@ -147,6 +150,7 @@ static const struct range never_native[] = {
 	{ 0xc0010055, 0xc0010055 }, /* INT_PENDING_MSG */
 	{ 0xc0010058, 0xc0010058 }, /* MMIO_CONF_BASE */
 	{ 0xc0010111, 0xc0010117 }, /* SMM, VM_CR, IGNNE, VM_HSAVE_PA */
+	{ 0xc0010131, 0xc0010131 }, /* SEV_STATUS */
 	{ 0xc0010200, 0xc001020b }, /* core PERF_CTL/CTR */
 	{ 0xc0010230, 0xc001023f }, /* L3 counters */
 	{ 0xc0010240, 0xc0010247 }, /* data-fabric counters */
@@ -448,6 +452,21 @@ static void intel_msrs(void)
 	EQ(wr(&ci, &sh, MSR_MCU_OPT_CTRL, 0), MSR_GP);
 	EQ(rd(&ci, &sh, MSR_MCU_OPT_CTRL, &v), MSR_EMULATED);
 	EQ(v, 1);
+	/* CORE_CAPABILITIES reads 0 where it exists; TSX_FORCE_ABORT, TME_ACTIVATE. */
+	EQ(rd(&ci, &sh, MSR_CORE_CAPABILITIES, &v), MSR_GP);
+	fake_set(MSR_CORE_CAPABILITIES, 0x24);
+	EQ(rd(&ci, &sh, MSR_CORE_CAPABILITIES, &v), MSR_EMULATED);
+	EQ(v, 0);
+	EQ(wr(&ci, &sh, MSR_CORE_CAPABILITIES, 0), MSR_GP);
+	fake_set(MSR_TSX_FORCE_ABORT, 0);
+	EQ(wr(&ci, &sh, MSR_TSX_FORCE_ABORT, 2), MSR_EMULATED);
+	EQ(fake_get(MSR_TSX_FORCE_ABORT), 2);
+	EQ(wr(&ci, &sh, MSR_TSX_FORCE_ABORT, 4), MSR_GP);
+	fake_set(MSR_TME_ACTIVATE, 0x100000003ULL);
+	EQ(rd(&ci, &sh, MSR_TME_ACTIVATE, &v), MSR_EMULATED);
+	EQ(v, 0x100000003ULL);
+	EQ(wr(&ci, &sh, MSR_TME_ACTIVATE, 0), MSR_GP);
+	EQ(rd(&ci, &sh, MSR_AMD_SEV_STATUS, &v), MSR_GP);
 	/* A microcode update is swallowed; the trigger cannot be read. */
 	unsigned int before = hw_writes;
 	EQ(wr(&ci, &sh, MSR_BIOS_UPDT_TRIG, 0x12345000), MSR_EMULATED);
@@ -493,10 +512,20 @@ static void amd_msrs(void)
 	EQ(hw_writes, 2);
 	EQ(rd(&ci, &sh, MSR_AMD_DE_CFG, &v), MSR_EMULATED);
 	EQ(v, 0x202);
+	/* NB_CFG: EnableCf8ExtCfg (46) may be set; SEV_STATUS reads 0. */
+	fake_set(MSR_AMD_NB_CFG, 0);
+	EQ(wr(&ci, &sh, MSR_AMD_NB_CFG, 1ULL << 46), MSR_EMULATED);
+	EQ(fake_get(MSR_AMD_NB_CFG), 1ULL << 46);
+	EQ(wr(&ci, &sh, MSR_AMD_NB_CFG, 0), MSR_GP);
+	EQ(wr(&ci, &sh, MSR_AMD_NB_CFG, (1ULL << 46) | 1), MSR_GP);
+	EQ(rd(&ci, &sh, MSR_AMD_SEV_STATUS, &v), MSR_EMULATED);
+	EQ(v, 0);
+	EQ(wr(&ci, &sh, MSR_AMD_SEV_STATUS, 0), MSR_GP);
+	EQ(hw_writes, 3);
 	/* Patch loads are swallowed. */
 	EQ(wr(&ci, &sh, MSR_AMD_PATCH_LOADER, 0x5000), MSR_EMULATED);
 	EQ(rd(&ci, &sh, MSR_AMD_PATCH_LOADER, &v), MSR_GP);
-	EQ(hw_writes, 2);
+	EQ(hw_writes, 3);
 	/* The scalable MCA banks reach the hardware. */
 	EQ(rd(&ci, &sh, 0xc0002001, &v), MSR_EMULATED);
 	EQ(v, 0x1234);
@@ -576,9 +605,9 @@ static void cpuid(void)
 		cpuid_filter(zeroed[i], 0, &r);
 		EQ(r.eax | r.ebx | r.ecx | r.edx, 0);
 	}
-	r = (struct cpuid_regs){ 0xf, 0x240, 0x11900, 0 };
+	r = (struct cpuid_regs){ 0x1f, 0x240, 0x11900, 0 };
 	cpuid_filter(0xd, 1, &r);
-	EQ(r.eax, 0xf); /* XSAVES stays */
+	EQ(r.eax, 0xf); /* XSAVES stays, XFD goes */
 	EQ(r.ecx, 0x10000);
 	EQ(r.edx, 0);
 	r = (struct cpuid_regs){ 0x80, 0, 1, 0 }; /* PT's component: supervisor */

@@ -50,6 +50,7 @@ const struct msr_pass vmx_msr_pass[] = {
 	{ 0x277, 0x277, MSR_PASS_RW, "PAT: the VMCS loads and saves it (load/save IA32_PAT, required by vmx_caps.c)" },
 	{ 0x280, 0x29f, MSR_PASS_RW, "MCi_CTL2: the machine-check banks' CMCI thresholds, the guest's" },
 	{ 0x400, 0x47f, MSR_PASS_RW, "MCi_CTL/STATUS/ADDR/MISC: the machine-check banks, the guest's" },
+	{ 0x4d0, 0x4d0, MSR_PASS_RW, "MCG_EXT_CTL: local machine-check delivery, the guest's as the banks" },
 	{ 0x6e0, 0x6e0, MSR_PASS_RW, "TSC_DEADLINE: the guest's LAPIC timer" },
 	{ 0x770, 0x777, MSR_PASS_RW, "HWP: the guest's intel_pstate requests change the speed only" },
 	{ 0x800, 0x8ff, MSR_PASS_RW, "x2APIC: the guest's own LAPIC; VMX turns INIT into an exit and SIPI waits in the VMM's wait-for-SIPI (filter mode adds ICR and APIC-base write exits)" },
