@@ -19,6 +19,8 @@ status 1" ] && pass svcpu-rdmsr-hidden-gp || failed svcpu-rdmsr-hidden-gp "$out"
     sh /etc/sv/msr-test.sh || fail=1 # the MSR allow-list (boot/guest/msr-test.sh)
 fi
 
+# The CPU state the VMM keeps from the guest (issue 19; boot/guest/cpu-test.sh).
+sh /etc/sv/cpu-test.sh || fail=1
 svtest hypercalls || fail=1
 
 # The VMM's memory stays hidden (boot/guest/hidden-test.sh).

@@ -499,5 +499,8 @@ const struct mg_scenario mg_scenarios[] = {
 	{ "process-budget-kill", process_budget },
 	{ "process-messages", process_messages },
 	{ "ap-start-init-sipi", ap_start },
+	{ "invd-counted", mg_invd_counted },
+	{ "xsetbv-forbidden-gp", mg_xsetbv_forbidden },
+	{ "syscall-sysenter-killed", mg_syscall_killed },
 };
 const unsigned int mg_nscenarios = sizeof(mg_scenarios) / sizeof(mg_scenarios[0]);

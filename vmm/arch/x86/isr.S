@@ -6,6 +6,8 @@
  */
 #include <arch/desc.h>
 #include <arch/entry.h>
+#include <arch/nospec_asm.h>
+#include <arch/spec.h>
 
 
 	/* Mapped in every process's tables (arch/entry.h). */
@@ -124,7 +126,31 @@ save_rest:
 	 */
 	pushq $2
 	popfq
-	movq %rsp, %rdi
+	/*
+	 * Speculation (arch/nospec_asm.h, arch/spec.h): the interrupted
+	 * code's registers are in the frame now, so none stays live into C.
+	 * From ring 3, before the first RET: legacy IBRS acts only when
+	 * written after the switch, Retbleed/SRSO parts get their IBPB, and
+	 * the RSB still holds the process's return addresses.
+	 */
+	CLEAR_GPRS
+	testb $3, 160(%rsp)         /* CS: pad, saved_cr3, 15 registers, vector, error code, RIP */
+	jz 2f
+	testl $ENTRY_F_IBRS, entry_flags(%rip)
+	jz 1f
+	movl $MSR_SPEC_CTRL, %ecx
+	movq spec_host_ctrl(%rip), %rax
+	movq %rax, %rdx
+	shrq $32, %rdx
+	wrmsr
+1:	testl $ENTRY_F_IBPB, entry_flags(%rip)
+	jz 3f
+	movl $MSR_PRED_CMD, %ecx
+	movl $1, %eax
+	xorl %edx, %edx
+	wrmsr
+3:	RSB_FILL %ecx
+2:	movq %rsp, %rdi
 	call trap_dispatch
 	.globl isr_return
 isr_return:

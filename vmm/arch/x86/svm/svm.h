@@ -24,7 +24,8 @@ extern bool svm_has_lbrv;
 extern uint64_t svm_npt_root;
 
 /* svm_entry.S */
-void svm_enter(uint64_t vmcb_pa, struct sv_gprs *gprs, uint64_t host_vmcb_pa);
+struct spec_vm;
+void svm_enter(uint64_t vmcb_pa, struct sv_gprs *gprs, uint64_t host_vmcb_pa, struct spec_vm *spec);
 
 /* svm_msr.c: the intercepted MSRs only SVM answers; false for common code (#GP or guest/msr.c). */
 bool svm_msr_exit(struct sv_vcpu *v, struct svm_vcpu *s, bool write);

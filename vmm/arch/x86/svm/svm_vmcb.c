@@ -67,10 +67,12 @@ static int vmcb_alloc(struct sv_vcpu *v, struct svm_vcpu *s)
 	struct vmcb_control *c = &s->vmcb->ctl;
 	/*
 	 * NMI: the VMM's own (the INIT/SIPI kick, guest/apic.c) must reach
-	 * it; the guest's are handed back at the next entry.
+	 * it; the guest's are handed back at the next entry.  INVD: the
+	 * guest may clear HWCR[4] (INVD_WBINVD) and so make INVD drop the
+	 * VMM's dirty lines on this core; guest/exit.c runs WBINVD instead.
 	 */
 	c->intercept_misc1 = INTERCEPT1_NMI | INTERCEPT1_INIT | INTERCEPT1_CPUID |
-			     INTERCEPT1_MSR | INTERCEPT1_SHUTDOWN;
+			     INTERCEPT1_INVD | INTERCEPT1_MSR | INTERCEPT1_SHUTDOWN;
 	/* VMRUN must be intercepted (APM 2 15.5.1); the rest of SVM is hidden. */
 	c->intercept_misc2 = INTERCEPT2_VMRUN | INTERCEPT2_VMMCALL | INTERCEPT2_VMLOAD |
 			     INTERCEPT2_VMSAVE | INTERCEPT2_STGI | INTERCEPT2_CLGI |
@@ -91,7 +93,13 @@ static int vmcb_alloc(struct sv_vcpu *v, struct svm_vcpu *s)
 	s->debugctl = 0;
 	/* V_INTR_MASKING stays 0: physical interrupts go straight to the guest. */
 	v->vendor = s;
-	/* Host state VMRUN does not switch (FS, GS, TR, LDTR, syscall MSRs): this CPU's. */
+	/*
+	 * Host state VMRUN does not switch (FS, GS, TR, LDTR, STAR, LSTAR,
+	 * CSTAR, SFMASK, SYSENTER_*): this CPU's, with the VMM's own syscall
+	 * MSRs (arch/sysmsr.h, set before), which svm_enter's VMLOAD puts
+	 * back after every #VMEXIT.  Host EFER (SCE clear) comes back from
+	 * the host save area by #VMEXIT itself (APM 2 15.5.1).
+	 */
 	__asm__ volatile("vmsave %%rax" : : "a"(s->host_vmcb_pa) : "memory");
 	return 0;
 }

@@ -88,7 +88,8 @@ static inline void invvpid(uint64_t type, uint16_t vpid)
 }
 
 /* vmx_entry.S: 0 after a VM exit, 1 VMfailInvalid, 2 VMfailValid. */
-int vmx_enter(struct sv_gprs *gprs, bool launched);
+struct spec_vm;
+int vmx_enter(struct sv_gprs *gprs, bool launched, struct spec_vm *spec);
 void vmx_exit_stub(void);
 
 /* vmx_msr.c; vmx_trap_apic_msrs: the bitmaps made from now on catch x2APIC ICR writes too. */

@@ -7,6 +7,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/desc.h>
+#include <arch/sysmsr.h>
 #include <sv/console.h>
 #include <sv/cpu.h>
 #include <sv/apic.h>
@@ -18,9 +19,6 @@
 
 static struct vmx_vcpu vmx_vcpus[SV_MAX_CPUS];
 
-#define MSR_SYSENTER_CS 0x174
-#define MSR_SYSENTER_ESP 0x175
-#define MSR_SYSENTER_EIP 0x176
 
 /*
  * Access rights in the VMCS format (SDM 3C 25.4.1, table 25-2): the
@@ -116,10 +114,18 @@ static void host_state(bool *ok)
 	w(HOST_TR_BASE, tss, ok);
 	w(HOST_GDTR_BASE, gdtr.base, ok);
 	w(HOST_IDTR_BASE, idtr.base, ok);
-	w(HOST_SYSENTER_CS, rdmsr(MSR_SYSENTER_CS), ok);
-	w(HOST_SYSENTER_ESP, rdmsr(MSR_SYSENTER_ESP), ok);
-	w(HOST_SYSENTER_EIP, rdmsr(MSR_SYSENTER_EIP), ok);
-	w(HOST_EFER, rdmsr(MSR_EFER), ok);
+	/*
+	 * Every VM exit loads these (SDM 3C 28.5.1): the VMM's SYSENTER
+	 * values and an EFER without SCE, whatever the guest wrote to its
+	 * own, so a process's SYSCALL (#UD) and SYSENTER (#GP) never enter
+	 * ring 0 (arch/sysmsr.h).  STAR, LSTAR, CSTAR and SFMASK are not
+	 * switched by VMX and stay the guest's after an exit; with SCE
+	 * clear nothing uses them.
+	 */
+	w(HOST_SYSENTER_CS, SYSMSR_SYSENTER_CS, ok);
+	w(HOST_SYSENTER_ESP, SYSMSR_SYSENTER_ESP, ok);
+	w(HOST_SYSENTER_EIP, SYSMSR_SYSENTER_EIP, ok);
+	w(HOST_EFER, rdmsr(MSR_EFER) & ~EFER_SCE, ok);
 	w(HOST_PAT, rdmsr(MSR_PAT), ok);
 	w(HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_stub, ok);
 	/* HOST_RSP is written by vmx_enter right before each entry. */
