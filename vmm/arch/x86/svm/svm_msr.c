@@ -9,7 +9,6 @@
  * (guest/msr.c): emulated or #GP.
  */
 #include <arch/cpu.h>
-#include <arch/lapic.h>
 #include <sv/msr.h>
 
 #include "svm.h"
