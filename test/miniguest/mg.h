@@ -27,6 +27,8 @@ struct mg_scenario {
 };
 extern const struct mg_scenario mg_scenarios[];
 extern const unsigned int mg_nscenarios;
+/* Scenarios in files of their own. */
+int mg_msr_allow_list(void); /* msr.c */
 
 /* Scenarios of cpu_scenarios.c: the CPU state the VMM keeps from the guest (issue 19). */
 int mg_invd_counted(void);

@@ -488,6 +488,7 @@ const struct mg_scenario mg_scenarios[] = {
 	{ "vmm-memory-hidden", hidden_memory },
 	{ "stats", stats },
 	{ "hidden-msrs", hidden_msrs },
+	{ "msr-allow-list", mg_msr_allow_list },
 	{ "virt-instructions-ud", virt_instructions },
 	{ "control-registers", control_registers },
 	{ "invd-wbinvd", invd_wbinvd },

@@ -13,6 +13,7 @@
 #include <sv/iommu.h>
 #include <sv/machine.h>
 #include <sv/mm.h>
+#include <sv/msr.h>
 #include <sv/xcr0.h>
 
 #include "fsstring.h"
@@ -97,8 +98,8 @@ bool exit_handle(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const struct 
 			return true;
 		/* fall through */
 	case SV_EXIT_RDMSR:
-		/* Only MSRs we chose to hide get here: they do not exist. */
-		ops->inject_exception(v, VEC_GP, 0);
+		/* Not in the vendor's allow-list: emulated or #GP (guest/msr.c). */
+		msr_exit(ops, v, e);
 		return true;
 	case SV_EXIT_VIRT_INSN:
 		/* The guest sees no SVM/VMX in CPUID; the instructions are invalid. */

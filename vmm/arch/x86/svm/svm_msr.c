@@ -1,47 +1,25 @@
 /*
- * The MSRs SVM must keep from the guest (APM 2 15.10 MSR intercepts):
- * EFER, because VMRUN requires the guest's EFER.SVME set while the guest
- * must believe it is clear; VM_HSAVE_PA and VM_CR, which would reveal SVM
- * or let the guest break it.  Everything else passes through.
+ * The intercepted MSRs only SVM answers (APM 2 15.10 "MSR intercepts").
+ * svm_msr_table.c says what passes through; the map starts with every
+ * MSR intercepted.  Here: EFER, because VMRUN requires the guest's
+ * EFER.SVME set while the guest must believe it is clear; VM_HSAVE_PA and
+ * VM_CR, which would reveal SVM or let the guest break it; PAT, whose
+ * guest copy is the VMCB's G_PAT; DEBUGCTL, which LBR virtualization
+ * switches where the CPU has it.  Everything else goes on to common code
+ * (guest/msr.c): emulated or #GP.
  */
 #include <arch/cpu.h>
-#include <arch/lapic.h>
+#include <sv/msr.h>
 
 #include "svm.h"
+#include "svm_msr_table.h"
 
 /* SCE, LME, LMA, NXE, LMSLE, FFXSR, TCE (APM 2 3.1.7). */
 #define EFER_WRITABLE 0xfd01ULL
 
-/* MSRPM: 2 bits per MSR (read, write), three 2 KiB ranges (APM 2 15.11). */
-static void msrpm_bits(uint8_t *pm, uint32_t msr, unsigned int bits)
-{
-	uint32_t off;
-
-	if (msr <= 0x1fff)
-		off = 0;
-	else if (msr >= 0xc0000000 && msr <= 0xc0001fff)
-		off = 0x800, msr -= 0xc0000000;
-	else
-		off = 0x1000, msr -= 0xc0010000;
-	pm[off + msr / 4] |= (uint8_t)(bits << ((msr % 4) * 2));
-}
-
 int svm_msrpm_init(uint8_t *msrpm)
 {
-	msrpm_bits(msrpm, MSR_EFER, 3);
-	msrpm_bits(msrpm, MSR_VM_CR, 3);
-	msrpm_bits(msrpm, MSR_VM_HSAVE_PA, 3);
-	/*
-	 * Writes only, for guest/apic.c: the x2APIC ICR (INIT and SIPI are
-	 * the VMM's on SVM) and the APIC base (the trapped xAPIC page must
-	 * stay where the ICR writes are caught).
-	 */
-	msrpm_bits(msrpm, MSR_X2APIC_ICR, 2);
-	msrpm_bits(msrpm, MSR_APIC_BASE, 2);
-	/* The x2APIC LVTs that could deliver INIT or SMI (CMCI, thermal .. error). */
-	msrpm_bits(msrpm, 0x82f, 2);
-	for (uint32_t m = 0x833; m <= 0x837; m++)
-		msrpm_bits(msrpm, m, 2);
+	svm_msrpm_build(msrpm);
 	return 0;
 }
 
@@ -71,10 +49,35 @@ bool svm_msr_exit(struct sv_vcpu *v, struct svm_vcpu *s, bool write)
 			return false;
 		val = VM_CR_SVMDIS; /* "SVM disabled by firmware": nothing to see */
 		break;
-	case MSR_VM_HSAVE_PA:
-		return false; /* #GP for reads and writes alike */
+	case MSR_PAT:
+		/* With nested paging the guest's PAT is G_PAT (APM 2 15.25.8). */
+		if (write) {
+			if (!msr_pat_ok(val))
+				return false;
+			s->vmcb->save.g_pat = val;
+		} else {
+			val = s->vmcb->save.g_pat;
+		}
+		break;
+	case MSR_DEBUGCTL:
+		/*
+		 * BTF only (msr_debugctl_ok).  With LBR virtualization VMRUN
+		 * loads the VMCB's DBGCTL and #VMEXIT restores the VMM's
+		 * (APM 2 15.23); without it the value is a shadow that never
+		 * reaches the hardware.
+		 */
+		if (write) {
+			if (!msr_debugctl_ok(val))
+				return false;
+			if (svm_has_lbrv)
+				s->vmcb->save.dbgctl = val;
+			s->debugctl = val;
+		} else {
+			val = svm_has_lbrv ? s->vmcb->save.dbgctl : s->debugctl;
+		}
+		break;
 	default:
-		return false;
+		return false; /* VM_HSAVE_PA and the rest: common code */
 	}
 	if (!write) {
 		v->regs.rax = (uint32_t)val;

@@ -12,13 +12,13 @@
 #include <sv/cpu.h>
 #include <sv/apic.h>
 #include <sv/mm.h>
+#include <sv/msr.h>
 
 #include "fsstring.h"
 #include "vmx.h"
 
 static struct vmx_vcpu vmx_vcpus[SV_MAX_CPUS];
 
-#define MSR_DEBUGCTL 0x1d9
 
 /*
  * Access rights in the VMCS format (SDM 3C 25.4.1, table 25-2): the
@@ -219,6 +219,13 @@ static int vmcs_setup(struct sv_vcpu *v, struct vmx_vcpu *x, bool *okp)
 	w(VMCS_ENTRY_INTR_INFO, 0, &ok);
 	w(VMCS_MSR_BITMAP, x->msr_bitmap_pa, &ok);
 	w(VMCS_EPT_POINTER, vmx_eptp, &ok);
+	x->debugctl = 0;
+	if (v->cpu == 0)
+		sv_printf("VMX: guest DEBUGCTL %s; on exit RTIT_CTL %s, LBR_CTL %s\n",
+			  vmx_cfg.debugctl_switched ? "switched by the VMCS (load/save debug controls)"
+						    : "a shadow (no load/save debug controls)",
+			  vmx_cfg.clear_rtit_ctl ? "cleared" : "not cleared (no such control; PT is hidden)",
+			  vmx_cfg.clear_lbr_ctl ? "cleared" : "not cleared (no such control; arch LBR is hidden)");
 	if (vmx_cfg.vpid)
 		w(VMCS_VPID, VPID_GUEST, &ok);
 	host_state(&ok);
@@ -317,6 +324,7 @@ void vmx_vcpu_init_signal(struct sv_vcpu *v)
 	vmwrite(GUEST_SYSENTER_ESP, 0);
 	vmwrite(GUEST_SYSENTER_EIP, 0);
 	vmwrite(GUEST_DEBUGCTL, 0);
+	x->debugctl = 0;
 	vmwrite(GUEST_PAT, 0x0007040600070406ULL);
 	vmwrite(GUEST_EFER, 0);
 	vmwrite(VMCS_ENTRY_CTLS, vmread(VMCS_ENTRY_CTLS) & ~(uint64_t)ENTRY_IA32E_GUEST);
