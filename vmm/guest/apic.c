@@ -424,10 +424,13 @@ bool apic_wrmsr_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const str
 		}
 		/*
 		 * Enabling x2APIC or disabling the APIC is the guest's; moving
-		 * the xAPIC page is not, since the trap must stay where its
-		 * ICR writes land.
+		 * the xAPIC page is not: the trap must stay where its ICR
+		 * writes land, and without a trap the real APIC would decode
+		 * the new page in host mode too, over whatever VMM memory
+		 * lies there (the VMM's own accesses would reach the APIC).
 		 */
-		if (trapped_pa && (e->msr.value & 0x000ffffffffff000ULL) != trapped_pa) {
+		uint64_t want = e->msr.value & 0x000ffffffffff000ULL;
+		if (want != (cur & 0x000ffffffffff000ULL) || (trapped_pa && want != trapped_pa)) {
 			if (say_limited(v))
 				sv_printf("cpu %u: guest tried to move its LAPIC to %lx: #GP\n", v->cpu,
 					  (unsigned long)(e->msr.value & 0x000ffffffffff000ULL));
