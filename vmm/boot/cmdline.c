@@ -6,6 +6,7 @@
 #include <sv/cmdline.h>
 #include <sv/console.h>
 #include <sv/iommu.h>
+#include <sv/tpm.h>
 
 #include <sv_config.h>
 
@@ -97,6 +98,16 @@ static void apply_word(const char *w, size_t len, bool first)
 			return;
 		}
 		iommu_mode = m;
+		return;
+	}
+	if (klen == 3 && !strncmp(w, "tpm", 3)) {
+		enum tpm_mode m;
+		if (tpm_parse_mode(v, vlen, &m)) {
+			sv_printf("command line: tpm='%.*s' is not auto, required or off; keeping %s\n",
+				  (int)vlen, v, tpm_mode_name(tpm_mode));
+			return;
+		}
+		tpm_mode = m;
 		return;
 	}
 	sv_printf("command line: ignoring unknown option '%.*s'\n", (int)klen, w);

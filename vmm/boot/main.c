@@ -17,6 +17,7 @@
 #include <sv/linux_boot.h>
 #include <sv/hypercall.h>
 #include <sv/iommu.h>
+#include <sv/tpm.h>
 #include <sv/builtin.h>
 #include <sv/memmap.h>
 #include <sv/mm.h>
@@ -240,6 +241,7 @@ void vmm_main(uint32_t magic, uint32_t info_phys)
 	if (vmm_build_nested(hidden, nhidden))
 		stop("could not build the nested page tables");
 	proc_timer_init(); /* calibrates the TSC, which the AP start-up waits with */
+	tpm_init(&mb, map, map_n, hidden, nhidden); /* its timeouts are TSC deadlines */
 	if (fpu_init_cpu())
 		stop("out of pool memory for the FPU save area");
 	smp_start(&mb, tramp);

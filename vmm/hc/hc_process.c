@@ -9,6 +9,7 @@
  */
 #include <arch/cpu.h>
 #include <sv/iommu.h>
+#include <sv/tpm.h>
 #include <sv/builtin.h>
 #include <sv/console.h>
 #include <sv/cpu.h>
@@ -203,6 +204,8 @@ static int64_t newprocess(struct hc_call *c, uint64_t bin, uint64_t size, uint64
 	a->tsc_hz = proc_timer_tsc_hz();
 	/* Before anything is copied: nothing is loaded without DMA protection when it is required. */
 	if ((rc = iommu_gate("newprocess")))
+		return hc_audit_record(&rec, rc);
+	if ((rc = tpm_gate("newprocess")))
 		return hc_audit_record(&rec, rc);
 	if (size == 0 || sigsize == 0)
 		return hc_audit_record(&rec, -SV_EINVAL);

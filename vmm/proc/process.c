@@ -28,6 +28,7 @@
 #include <sv/cpu.h>
 #include <sv/format.h>
 #include <sv/iommu.h>
+#include <sv/tpm.h>
 #include <sv/lock.h>
 #include <sv/mm.h>
 #include <sv/proc_timer.h>
@@ -272,6 +273,8 @@ int process_create(const void *image, size_t len, const char *name, const uint8_
 	int rc = iommu_gate(name && *name ? name : "a process");
 
 	if (rc)
+		return rc;
+	if ((rc = tpm_gate(name && *name ? name : "a process")))
 		return rc;
 	if ((rc = elf_validate(image, len, &plan)))
 		return rc;

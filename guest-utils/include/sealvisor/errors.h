@@ -54,6 +54,7 @@
 	X(SV_EDEAD, 47, "process is not running")                            \
 	X(SV_EDEADLK, 48, "call cycle across CPUs: the process waits for this one") \
 	X(SV_ENODMA, 50, "no DMA protection (iommu=required): processes are not loaded") \
+	X(SV_ENOTPM, 51, "no working TPM (tpm=required): processes are not loaded") \
 	X(SV_EMF_TRUNCATED, 55, "manifest: Sealvisor note cut short (header or fields missing)") \
 	X(SV_EMF_DUPLICATE, 56, "manifest: two Sealvisor manifest notes in one segment") \
 	X(SV_EMF_PASTEND, 57, "manifest: note lengths reach past its segment or the file") \
