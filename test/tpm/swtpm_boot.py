@@ -6,7 +6,11 @@
 DEVICE is tpm-tis or tpm-crb (QEMU's TPM front ends), or
 table:CONTROL:METHOD for a machine without a TPM whose firmware adds an
 ACPI TPM2 table naming that control area address and start method
-(QEMU's -acpitable): a table that lies.  Starts swtpm with
+(QEMU's -acpitable): a table that lies.
+
+--kill-tpm-at TEXT (before BOOT_TEST_ARGS) stops swtpm once TEXT is on
+the serial console: a TPM that the firmware used and that then dies
+before the VMM talks to it.  Starts swtpm with
 a new state directory in a temporary folder (a machine whose TPM was
 never used), runs test/boot/boot_test.py with BOOT_TEST_ARGS plus the
 -chardev/-tpmdev/-device arguments that attach it, stops swtpm after,
@@ -49,6 +53,9 @@ def main():
     if device not in ("tpm-tis", "tpm-crb"):
         print(f"swtpm_boot.py: unknown device {device!r}")
         return 2
+    kill_at = None
+    if len(rest) >= 2 and rest[0] == "--kill-tpm-at":
+        kill_at, rest = rest[1], rest[2:]
     swtpm = shutil.which("swtpm")
     if not swtpm:
         print("FAIL: swtpm is not installed (scripts/setup-deps installs swtpm and swtpm-tools)")
@@ -73,7 +80,27 @@ def main():
                 "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
                 "-device", f"{device},tpmdev=tpm0"]
         args = [sys.executable, boot_test] + rest + [f"--qemu-arg={a}" for a in qemu]
-        return subprocess.call(args)
+        if not kill_at:
+            return subprocess.call(args)
+        # Watch boot_test.py's serial log (it writes each line as it comes).
+        log = os.path.join(tmp, "serial.log")
+        run = subprocess.Popen(args + ["--log", log])
+        while run.poll() is None:
+            try:
+                with open(log, errors="replace") as f:
+                    if kill_at in f.read():
+                        break
+            except FileNotFoundError:
+                pass
+            time.sleep(0.05)
+        if tpm.poll() is None:
+            tpm.kill()
+            tpm.wait()
+            print(f"swtpm_boot.py: swtpm stopped at {kill_at!r}")
+        status = run.wait()
+        with open(log, errors="replace") as f:
+            sys.stdout.write(f.read())
+        return status
     finally:
         if tpm.poll() is None:
             tpm.send_signal(signal.SIGTERM)
