@@ -6,7 +6,8 @@
  * Applies "key=value" options; unknown or malformed words are reported on
  * the console and ignored.  Options: console=com1..com4|PORT;
  * selftest=fault (a deliberate page fault, to see the exception dump);
- * selftest=ap-silent; max_cpus=N; iommu=auto|required|off (sv/iommu.h).
+ * selftest=ap-silent; max_cpus=N; iommu=auto|required|off (sv/iommu.h);
+ * iommu_intr=auto|block|pass (sv/iommu.h).
  */
 void cmdline_apply(const char *cmdline);
 
