@@ -383,6 +383,8 @@ void iommu_poll(void)
 	for (unsigned int i = 0; i < nunits; i++) {
 		if (!units[i].on)
 			continue;
+		/* Zeroed: a vendor sets only the fields it has (VT-d reports no interrupts). */
+		memset(got, 0, sizeof(got));
 		unsigned int n = units[i].vendor->poll(&units[i], got, ARRAY_SIZE(got));
 		for (unsigned int k = 0; k < n; k++) {
 			got[k].segment = units[i].segment;
