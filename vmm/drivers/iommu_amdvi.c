@@ -69,6 +69,7 @@
 #define CMD_COMPLETION_WAIT 1u
 #define CMD_INV_DEVTAB 2u
 #define CMD_INV_PAGES 3u
+#define CMD_INV_INTR_TABLE 5u
 #define CMD_INV_ALL 8u
 
 static uint64_t pte_table(uint64_t pa, unsigned int level)
@@ -123,7 +124,7 @@ static int build(uint64_t span, const struct sv_range *hidden, unsigned int nhid
 	irt = palloc_page(); /* zeroed: its one entry has RemapEn clear */
 	devtab = palloc_pages(DEVTAB_PAGES, DEVTAB_PAGES);
 	if (!devtab || !irt) {
-		*why = "out of pool memory for the 2 MiB device table";
+		*why = "out of pool memory for the 2 MiB device table or its interrupt table";
 		return -SV_ENOMEM;
 	}
 	struct amdvi_dte_cfg cfg = { pt_root, 4, DOMAIN_ID,
@@ -230,7 +231,9 @@ static int amdvi_enable(struct iommu_unit *u, uint64_t span, const struct sv_ran
 		ok = true;
 		for (unsigned int id = 0; id < 65536 && ok; id++) {
 			ok = command(u, id | ((uint64_t)CMD_INV_DEVTAB << 60), 0);
-			if (ok && id % 128 == 127)
+			/* Interrupt table entries firmware's remapping may have left cached. */
+			ok = ok && command(u, id | ((uint64_t)CMD_INV_INTR_TABLE << 60), 0);
+			if (ok && id % 64 == 63)
 				ok = sync(u);
 		}
 		/* All pages of the domain: S set, address with every bit from 12 up. */
