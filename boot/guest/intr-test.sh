@@ -9,8 +9,8 @@
 #    while it filters, so the guest runs with noapic (its legacy
 #    interrupts do not go through the IOMMU) and no PCI driver, and what
 #    the fixed MSIs do is said, not checked.
-#  - sv.intr=control (iommu_intr=pass): the control, where fixed and NMI
-#    MSIs arrive and the same INIT reaches CPU 1; the script ends there.
+#  - sv.intr=control (iommu_intr=pass): the control, where the same INIT
+#    reaches CPU 1; the script (often the whole guest) ends there.
 # Every check prints "SVTEST PASS name" or "SVTEST FAIL name: why".
 fail=0
 ok() { echo "SVTEST PASS $1"; }
