@@ -113,9 +113,14 @@ _start:
 	movl %eax, %cr4
 	movl $boot_pml4, %eax
 	movl %eax, %cr3
+	/*
+	 * EFER from scratch: LME (and NXE below), nothing firmware left, so
+	 * no SCE (a process's SYSCALL must be #UD; vmm/arch/x86/sysmsr.c
+	 * clears it again on every CPU and sets the VMM's syscall MSRs).
+	 */
 	movl $MSR_EFER, %ecx
-	rdmsr
-	orl $EFER_LME, %eax
+	movl $EFER_LME, %eax
+	xorl %edx, %edx
 	btl $20, %edi
 	jnc 3f
 	orl $EFER_NXE, %eax

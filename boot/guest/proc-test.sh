@@ -57,7 +57,7 @@ n=$(vmmctl log | grep '^\[sealvisor\] \[t-bigwrite\] bigwrite-begin [0-9]* bigwr
 # there, supervisor-only.
 fault t-rkernel 0 "address ffffffff80000000 (read, page not present)" vmm-image-start-unmapped
 fault t-rkernel 1 "address ffff800000000000 (read, page not present)" vmm-direct-map-unmapped
-fault t-rkernel 5 "address ffffffff80500000 (read, page not present)" vmm-image-data-unmapped
+fault t-rkernel 5 "address ffffffff80600000 (read, page not present)" vmm-image-data-unmapped
 fault t-rkernel 6 "address ffffffff40000000 (read, protection violation)" entry-window-supervisor-only
 
 # Endless loop: killed after its budget; the guest's clock goes on.

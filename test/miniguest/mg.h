@@ -27,6 +27,15 @@ struct mg_scenario {
 };
 extern const struct mg_scenario mg_scenarios[];
 extern const unsigned int mg_nscenarios;
+/* Scenarios in files of their own. */
+int mg_msr_allow_list(void); /* msr.c */
+
+/* Scenarios of cpu_scenarios.c: the CPU state the VMM keeps from the guest (issue 19). */
+int mg_invd_counted(void);
+int mg_xsetbv_forbidden(void);
+int mg_syscall_killed(void);
+/* spec_scenarios.c: the guest keeps its own SPEC_CTRL (issue 19). */
+int mg_spec_ctrl_guest_value(void);
 
 /* Output on COM1 (polled; the VMM has set the UART up). */
 void mg_puts(const char *s);

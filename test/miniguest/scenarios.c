@@ -488,6 +488,7 @@ const struct mg_scenario mg_scenarios[] = {
 	{ "vmm-memory-hidden", hidden_memory },
 	{ "stats", stats },
 	{ "hidden-msrs", hidden_msrs },
+	{ "msr-allow-list", mg_msr_allow_list },
 	{ "virt-instructions-ud", virt_instructions },
 	{ "control-registers", control_registers },
 	{ "invd-wbinvd", invd_wbinvd },
@@ -498,5 +499,9 @@ const struct mg_scenario mg_scenarios[] = {
 	{ "process-budget-kill", process_budget },
 	{ "process-messages", process_messages },
 	{ "ap-start-init-sipi", ap_start },
+	{ "invd-counted", mg_invd_counted },
+	{ "xsetbv-forbidden-gp", mg_xsetbv_forbidden },
+	{ "syscall-sysenter-killed", mg_syscall_killed },
+	{ "spec-ctrl-guest-value", mg_spec_ctrl_guest_value },
 };
 const unsigned int mg_nscenarios = sizeof(mg_scenarios) / sizeof(mg_scenarios[0]);

@@ -9,6 +9,7 @@
 #include <arch/entry.h>
 #include <arch/fpu.h>
 #include <arch/lapic.h>
+#include <arch/spec.h>
 #include <sv/cmdline.h>
 #include <sv/console.h>
 #include <sv/cpu.h>
@@ -180,6 +181,7 @@ void vmm_main(uint32_t magic, uint32_t info_phys)
 	sv_printf("Sealvisor %s: thin hypervisor for signed processes\n", SV_VERSION);
 	desc_init();
 	cpu_setup_features();
+	spec_setup_cpu(); /* before entry_init, which takes VERW/IBPB/IBRS from the plan */
 
 	if (magic != MB2_BOOTLOADER_MAGIC)
 		stop("not started by a multiboot2 boot loader (bad magic in EAX)");

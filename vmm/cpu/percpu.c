@@ -5,6 +5,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/entry.h>
+#include <arch/sysmsr.h>
 #include <sv/cmdline.h>
 #include <sv/cpu.h>
 #include <sv/lock.h>
@@ -109,4 +110,6 @@ void cpu_setup_features(void)
 	write_cr4(cr4 | entry_cr4_bits()); /* PCIDE, once the boot CPU decided */
 	/* The VMM never uses x87/SSE itself; keep CR0 as the guest-friendly default. */
 	write_cr0((read_cr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
+	/* Before virtualization: the VMCS host fields and SVM's host save area copy these. */
+	sysmsr_init_cpu(this_cpu()->index == 0);
 }

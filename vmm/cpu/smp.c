@@ -23,6 +23,7 @@
 #include <arch/fpu.h>
 #include <arch/lapic.h>
 #include <arch/paging.h>
+#include <arch/spec.h>
 #include <sv/acpi_boot.h>
 #include <sv/apic.h>
 #include <sv/cmdline.h>
@@ -223,6 +224,7 @@ void ap_main(uint32_t apic_id)
 
 	desc_init_cpu(c);
 	cpu_setup_features();
+	spec_setup_cpu();
 	if (c->apic_id != apic_id)
 		hold(c, false, "APIC id mismatch");
 	if (c->state != CPU_STARTING)

@@ -12,7 +12,9 @@
 #include <arch/desc.h>
 #include <arch/lapic.h>
 #include <sv/apic.h>
+#include <sv/apic_rules.h>
 #include <sv/console.h>
+#include <sv/cpuid.h>
 #include <sv/cpu.h>
 #include <sv/guest_mem.h>
 #include <sv/hypercall.h>
@@ -81,37 +83,25 @@ int apic_trap_unknown_cpus(const struct sv_vcpu_ops *ops)
 	return 0;
 }
 
-/* Whether an ICR write from me with this shorthand and physical destination reaches c. */
-static bool icr_reaches(unsigned int sh, uint32_t dest, const struct sv_cpu *me, const struct sv_cpu *c)
-{
-	return sh == ICR_SH_ALL || (sh == ICR_SH_OTHERS && c != me) || (sh == ICR_SH_SELF && c == me) ||
-	       (sh == ICR_SH_NONE && c->apic_id == dest);
-}
-
 static bool runs_vcpu(const struct sv_cpu *c)
 {
 	return c->state == CPU_READY || c->state == CPU_GUEST;
 }
 
-/* Filter mode: INIT/SIPI on to CPUs that run a vCPU, one IPI each; nothing to others. */
-static void filter(struct sv_cpu *me, uint32_t low, uint32_t dest)
+/*
+ * Filter mode: INIT/SIPI on to c if it runs a vCPU, as one physical IPI
+ * that icr_plan() rebuilt (no logical bit, no shorthand); nothing to a
+ * CPU outside the VMM.
+ */
+static void filter_send(struct sv_cpu *me, struct sv_cpu *c, const struct icr_plan *p)
 {
-	unsigned int sh = ICR_SHORTHAND(low);
-	uint32_t one = low & ~(3u << 18);
-
-	if (ICR_MODE(low) == ICR_MODE_INIT && !(low & ICR_ASSERT))
+	if (!runs_vcpu(c))
 		return;
-	for (unsigned int i = 0; i < cpu_count; i++) {
-		struct sv_cpu *c = cpus[i];
-		bool hit = icr_reaches(sh, dest, me, c);
-		if (!hit || !runs_vcpu(c))
-			continue;
-		if (ICR_MODE(low) == ICR_MODE_INIT && c->index == 0) {
-			sv_printf("cpu %u sent INIT to the boot CPU: resetting the machine\n", me->index);
-			machine_reset();
-		}
-		lapic_send_ipi(c->apic_id, one);
+	if (p->mode == ICR_MODE_INIT && c->index == 0) {
+		sv_printf("cpu %u sent INIT to the boot CPU: resetting the machine\n", me->index);
+		machine_reset();
 	}
+	lapic_send_ipi(c->apic_id, p->send_low);
 }
 
 /* Makes c look at its mailbox soon: an NMI, which exits or interrupts it. */
@@ -155,6 +145,30 @@ static void deliver(struct sv_cpu *from, struct sv_cpu *to, unsigned int mode, u
 	}
 }
 
+/* Says once per kind why the guest's INIT/SIPI went nowhere. */
+static void say_dropped(const struct icr_plan *p)
+{
+	static bool said[ICR_DELIVER + 1];
+	const char *what = p->mode == ICR_MODE_INIT ? "INIT" : "SIPI";
+
+	if (said[p->action])
+		return;
+	said[p->action] = true;
+	switch (p->action) {
+	case ICR_DROP_LOGICAL:
+		sv_printf("guest sent %s in logical destination mode: not supported, dropped\n", what);
+		break;
+	case ICR_DROP_BROADCAST:
+		sv_printf("guest sent %s to the broadcast APIC id: dropped\n", what);
+		break;
+	case ICR_DROP_SELF:
+		sv_printf("guest sent %s to itself (self or all-including-self shorthand): dropped\n", what);
+		break;
+	default:
+		break;
+	}
+}
+
 /*
  * A guest ICR write.  dest is the destination field as the mode has it
  * (xAPIC: 8 bits, x2APIC: 32 bits).  Returns true when it was INIT/SIPI
@@ -162,32 +176,24 @@ static void deliver(struct sv_cpu *from, struct sv_cpu *to, unsigned int mode, u
  */
 static bool icr_write(uint32_t low, uint32_t dest)
 {
-	unsigned int mode = ICR_MODE(low);
+	struct icr_plan p;
 
-	if (mode != ICR_MODE_INIT && mode != ICR_MODE_SIPI)
+	icr_plan(low, dest, filter_only, lapic_x2apic(), &p);
+	if (p.action == ICR_PASS)
 		return false;
+	if (p.action != ICR_DELIVER) {
+		say_dropped(&p);
+		return true;
+	}
 	struct sv_cpu *me = this_cpu();
-	/* INIT level de-assert (SDM 3A 11.6.1) is a no-op on every CPU since the Pentium 4. */
-	if (mode == ICR_MODE_INIT && !(low & ICR_ASSERT))
-		return true;
-	unsigned int sh = ICR_SHORTHAND(low);
-	if (sh == ICR_SH_NONE && (low & ICR_LOGICAL)) {
-		static bool said;
-		if (!said)
-			sv_printf("guest sent %s in logical destination mode: not supported, dropped\n",
-				  mode == ICR_MODE_INIT ? "INIT" : "SIPI");
-		said = true;
-		return true;
-	}
-	if (filter_only) {
-		filter(me, low, dest);
-		return true;
-	}
 	for (unsigned int i = 0; i < cpu_count; i++) {
 		struct sv_cpu *c = cpus[i];
-		bool hit = icr_reaches(sh, dest, me, c);
-		if (hit)
-			deliver(me, c, mode, (uint8_t)ICR_VECTOR(low));
+		if (!icr_reaches(&p, c == me, c->apic_id))
+			continue;
+		if (filter_only)
+			filter_send(me, c, &p);
+		else
+			deliver(me, c, p.mode, p.vector);
 	}
 	return true;
 }
@@ -252,19 +258,6 @@ static enum reg_use reg_use(unsigned int off)
 	}
 }
 
-/*
- * LVT entries may not deliver INIT or SMI (a LINT pin wired to INIT would
- * reset this CPU out of the VMM): such a write arrives masked instead.
- */
-static uint32_t lvt_filter(unsigned int off, uint32_t val)
-{
-	unsigned int mode = (val >> 8) & 7;
-
-	if ((off == 0x2f0 || (off >= 0x330 && off <= 0x370)) && (mode == ICR_MODE_INIT || mode == 2))
-		return val | (1u << 16);
-	return val;
-}
-
 static bool say_limited(struct sv_vcpu *v)
 {
 	static unsigned int said[SV_MAX_CPUS];
@@ -318,7 +311,7 @@ bool apic_access_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const st
 		uint32_t val = (uint32_t)mmio_insn_store_value(&in, sdm);
 		uint32_t old = in.xchg && readable ? lapic_mmio_read(off) : 0;
 		if (writable && (off != LAPIC_ICR_LO || !icr_write(val, lapic_mmio_read(LAPIC_ICR_HI) >> 24)))
-			lapic_mmio_write(off, lvt_filter(off, val));
+			lapic_mmio_write(off, apic_lvt_filter(off, val));
 		if (in.xchg)
 			mmio_insn_store_reg(&in, sdm, old);
 	} else {
@@ -346,36 +339,45 @@ bool apic_access_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const st
 	return true;
 }
 
-/*
- * An APIC base write the CPU accepts (SDM 3A 11.4.4, 11.12.5): no reserved
- * bit (0-7, 9, above the physical address width), and only the legal
- * mode changes (not x2APIC without enable, not x2APIC back to xAPIC, not
- * disabled straight to x2APIC).
- */
-static bool apic_base_ok(uint64_t cur, uint64_t val)
+/* The physical address width (CPUID 0x80000008 EAX[7:0]), which bounds the APIC base. */
+static unsigned int phys_bits(void)
 {
 	struct cpuid_regs r;
-	unsigned int bits = 36;
 
 	cpuid_count(0x80000000, 0, &r);
-	if (r.eax >= 0x80000008) {
-		cpuid_count(0x80000008, 0, &r);
-		bits = r.eax & 0xff;
-	}
-	if (bits < 32 || bits > 52)
-		bits = 36;
-	uint64_t reserved = 0x2ffULL | ~((1ULL << bits) - 1);
-	bool en = val & (1u << 11), x2 = val & (1u << 10);
-	bool cur_en = cur & (1u << 11), cur_x2 = cur & (1u << 10);
+	if (r.eax < 0x80000008)
+		return 36;
+	cpuid_count(0x80000008, 0, &r);
+	return r.eax & 0xff;
+}
 
-	if (val & reserved)
-		return false;
-	if (x2 && !en)
-		return false;
-	if (cur_en && cur_x2 && en && !x2)
-		return false;
-	if (!cur_en && en && x2)
-		return false;
+/* x2APIC (CPUID.1:ECX[21]) as the CPU has it and the guest sees it. */
+static bool has_x2apic(void)
+{
+	struct cpuid_regs hw, g;
+
+	cpuid_count(1, 0, &hw);
+	cpuid_guest(1, 0, &g);
+	return (hw.ecx & g.ecx) & (1u << 21);
+}
+
+/*
+ * Replays a guest WRMSR that passed the rules on the hardware.  The
+ * write is #GP-safe: what this CPU refuses all the same (a rule of its
+ * own, a bit the SDM does not list) is the guest's #GP, as on bare
+ * metal, and the VMM goes on.
+ */
+static bool replay(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const struct sv_exit *e,
+		   uint64_t value)
+{
+	if (wrmsr_safe(e->msr.index, value)) {
+		if (say_limited(v))
+			sv_printf("cpu %u: the CPU refused WRMSR %x, %lx: #GP to the guest\n", v->cpu,
+				  e->msr.index, (unsigned long)value);
+		ops->inject_exception(v, VEC_GP, 0);
+		return true;
+	}
+	v->rip += e->insn_len;
 	return true;
 }
 
@@ -385,48 +387,57 @@ bool apic_wrmsr_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const str
 		/*
 		 * What the CPU would refuse with #GP, the guest gets as #GP
 		 * (SDM 3A 11.12.9): x2APIC off, or reserved bits (31:20, 17:16,
-		 * 13:12) set.  A WRMSR the VMM runs must never fault.
+		 * 13:12) set.
 		 */
 		if (!lapic_x2apic() || (e->msr.value & 0x00000000fff33000ULL)) {
 			ops->inject_exception(v, VEC_GP, 0);
 			return true;
 		}
-		if (!icr_write((uint32_t)e->msr.value, (uint32_t)(e->msr.value >> 32)))
-			wrmsr(MSR_X2APIC_ICR, e->msr.value);
-		v->rip += e->insn_len;
-		return true;
+		if (icr_write((uint32_t)e->msr.value, (uint32_t)(e->msr.value >> 32))) {
+			v->rip += e->insn_len;
+			return true;
+		}
+		return replay(ops, v, e, e->msr.value);
 	}
-	if (e->msr.index == 0x82f || (e->msr.index >= 0x833 && e->msr.index <= 0x837)) {
-		/* x2APIC LVT (SDM 3A 11.12.1): as the xAPIC page, never INIT or SMI. */
-		if (!lapic_x2apic() || (e->msr.value & ~0x1ffffULL)) {
+	unsigned int lvt = apic_x2apic_lvt_offset(e->msr.index);
+	if (lvt) {
+		/*
+		 * x2APIC LVT (SDM 3A 11.12.1.2): x2APIC off or bits 63:32 set
+		 * is #GP; the rest is filtered as on the xAPIC page (reserved
+		 * bits cleared, never INIT or SMI).
+		 */
+		if (!lapic_x2apic() || (e->msr.value >> 32)) {
 			ops->inject_exception(v, VEC_GP, 0);
 			return true;
 		}
-		uint32_t reg = 0x2f0 + (e->msr.index == 0x82f ? 0 : (e->msr.index - 0x82f) * 16);
-		wrmsr(e->msr.index, lvt_filter(reg, (uint32_t)e->msr.value) & 0x1ffffu);
-		v->rip += e->insn_len;
-		return true;
+		return replay(ops, v, e, apic_lvt_filter(lvt, (uint32_t)e->msr.value));
 	}
 	if (e->msr.index == MSR_APIC_BASE) {
+		uint64_t cur = rdmsr(MSR_APIC_BASE);
+		enum apic_base_verdict why = apic_base_check(cur, e->msr.value, phys_bits(), has_x2apic());
+		if (why != APIC_BASE_OK) {
+			if (say_limited(v))
+				sv_printf("cpu %u: guest APIC base write %lx refused (%s): #GP\n", v->cpu,
+					  (unsigned long)e->msr.value, apic_base_verdict_text(why));
+			ops->inject_exception(v, VEC_GP, 0);
+			return true;
+		}
 		/*
 		 * Enabling x2APIC or disabling the APIC is the guest's; moving
-		 * the xAPIC page is not, since the trap must stay where its
-		 * ICR writes land.
+		 * the xAPIC page is not: the trap must stay where its ICR
+		 * writes land, and without a trap the real APIC would decode
+		 * the new page in host mode too, over whatever VMM memory
+		 * lies there (the VMM's own accesses would reach the APIC).
 		 */
-		if (trapped_pa && (e->msr.value & 0x000ffffffffff000ULL) != trapped_pa) {
+		uint64_t want = e->msr.value & 0x000ffffffffff000ULL;
+		if (want != (cur & 0x000ffffffffff000ULL) || (trapped_pa && want != trapped_pa)) {
 			if (say_limited(v))
 				sv_printf("cpu %u: guest tried to move its LAPIC to %lx: #GP\n", v->cpu,
 					  (unsigned long)(e->msr.value & 0x000ffffffffff000ULL));
 			ops->inject_exception(v, VEC_GP, 0);
 			return true;
 		}
-		if (!apic_base_ok(rdmsr(MSR_APIC_BASE), e->msr.value)) {
-			ops->inject_exception(v, VEC_GP, 0);
-			return true;
-		}
-		wrmsr(MSR_APIC_BASE, e->msr.value);
-		v->rip += e->insn_len;
-		return true;
+		return replay(ops, v, e, e->msr.value);
 	}
 	return false;
 }

@@ -13,27 +13,60 @@
 #include <sv/iommu.h>
 #include <sv/machine.h>
 #include <sv/mm.h>
+#include <sv/msr.h>
+#include <sv/xcr0.h>
 
 #include "fsstring.h"
 
 #define VEC_UD 6
 #define VEC_GP 13
+#define CR4_OSXSAVE (1ULL << 18)
 
 static void skip(struct sv_vcpu *v, const struct sv_exit *e)
 {
 	v->rip += e->insn_len;
 }
 
-static bool xsetbv_ok(uint32_t index, uint64_t value)
+/*
+ * The XCR0 bits the guest may enable: what the CPU supports (CPUID 0xD.0
+ * EDX:EAX) and what the guest's CPUID shows of it (guest/cpuid.c may hide
+ * a component).
+ */
+static uint64_t xcr0_offered(void)
 {
-	struct cpuid_regs r;
+	struct cpuid_regs hw, g;
 
-	if (index != 0 || !(value & 1)) /* x87 state must stay enabled (SDM 2B XSETBV) */
-		return false;
-	if ((value & 4) && !(value & 2)) /* AVX needs SSE */
-		return false;
-	cpuid_count(0xd, 0, &r);
-	return (value & ~(((uint64_t)r.edx << 32) | r.eax)) == 0;
+	cpuid_count(0xd, 0, &hw);
+	cpuid_guest(0xd, 0, &g);
+	return (((uint64_t)hw.edx << 32) | hw.eax) & (((uint64_t)g.edx << 32) | g.eax);
+}
+
+/*
+ * XSETBV (VMX only: SVM runs it in the guest, where the CPU checks it).
+ * The CPU has already raised #UD for a guest without CR4.OSXSAVE and #GP
+ * for CPL > 0 before the exit (SDM 3C 26.1.1); what is left is the value.
+ * The rules refuse what the SDM forbids, and the replay itself is
+ * #GP-safe, so a value the rules let through but this CPU refuses is the
+ * guest's #GP as well, never a halt of the VMM.
+ */
+static void xsetbv_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const struct sv_exit *e)
+{
+	static unsigned int said;
+	uint32_t idx = (uint32_t)v->regs.rcx;
+	uint64_t val = ((uint64_t)(uint32_t)v->regs.rdx << 32) | (uint32_t)v->regs.rax;
+
+	if (!(read_cr4() & CR4_OSXSAVE) || xsetbv_check(idx, val, xcr0_offered()) != XSETBV_OK) {
+		ops->inject_exception(v, VEC_GP, 0);
+		return;
+	}
+	if (xsetbv_safe(idx, val)) {
+		if (__atomic_fetch_add(&said, 1, __ATOMIC_RELAXED) < 5)
+			sv_printf("cpu %u: the CPU refused XSETBV %u, %lx that the XCR0 rules allow: #GP to the guest\n",
+				  v->cpu, idx, (unsigned long)val);
+		ops->inject_exception(v, VEC_GP, 0);
+		return;
+	}
+	skip(v, e);
 }
 
 bool exit_handle(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const struct sv_exit *e)
@@ -65,29 +98,26 @@ bool exit_handle(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const struct 
 			return true;
 		/* fall through */
 	case SV_EXIT_RDMSR:
-		/* Only MSRs we chose to hide get here: they do not exist. */
-		ops->inject_exception(v, VEC_GP, 0);
+		/* Not in the vendor's allow-list: emulated or #GP (guest/msr.c). */
+		msr_exit(ops, v, e);
 		return true;
 	case SV_EXIT_VIRT_INSN:
 		/* The guest sees no SVM/VMX in CPUID; the instructions are invalid. */
 		ops->inject_exception(v, VEC_UD, -1);
 		return true;
 	case SV_EXIT_INVD:
-		/* Dropping dirty lines would corrupt the VMM's memory: write back instead. */
+		/*
+		 * Both backends intercept INVD: it drops the cache's dirty
+		 * lines, the VMM's among them (page tables being zeroed, the
+		 * process table, lock words).  WBINVD is what the guest may
+		 * have: the same invalidation, with the lines written back.
+		 */
 		__asm__ volatile("wbinvd" ::: "memory");
 		skip(v, e);
 		return true;
-	case SV_EXIT_XSETBV: {
-		uint32_t idx = (uint32_t)v->regs.rcx;
-		uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
-		if (!(read_cr4() & (1ULL << 18)) || !xsetbv_ok(idx, val)) {
-			ops->inject_exception(v, VEC_GP, 0);
-			return true;
-		}
-		__asm__ volatile("xsetbv" : : "c"(idx), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)));
-		skip(v, e);
+	case SV_EXIT_XSETBV:
+		xsetbv_exit(ops, v, e);
 		return true;
-	}
 	case SV_EXIT_SHUTDOWN:
 		sv_printf("cpu %u: guest shut down (triple fault) at RIP %lx: resetting the machine\n",
 			  v->cpu, (unsigned long)v->rip);

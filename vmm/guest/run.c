@@ -10,6 +10,7 @@
 #include <sv/mm.h>
 #include <sv/proc_timer.h>
 #include <sv/vmm.h>
+#include <sv/nospec.h>
 
 #include <arch/cpu.h>
 
@@ -149,6 +150,7 @@ static int64_t hc_cpustat(struct hc_call *c)
 
 	if (i >= cpu_count)
 		return -SV_ENOENT;
+	i = nospec_index(i, cpu_count);
 	if (c->arg[2] < sizeof(s))
 		return -SV_ERANGE;
 	const struct sv_cpu *cpu = cpus[i];

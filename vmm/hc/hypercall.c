@@ -8,6 +8,7 @@
 #include <sv/hypercall.h>
 #include <sv/iommu.h>
 #include <sv/lock.h>
+#include <sv/nospec.h>
 
 #include <sv_config.h>
 
@@ -61,7 +62,9 @@ static bool hc_allowed(uint64_t nr, const struct sv_guest_paging *pg)
 {
 	if (SV_GUEST_ACCESS_ANY || pg->cpl == 0 || nr == SV_HC_GET_NUMBER)
 		return true;
-	return nr >= 1 && nr <= hc_count() && __hypercalls_start[nr - 1].fn == hc_version;
+	if (nr < 1 || nr > hc_count())
+		return false;
+	return __hypercalls_start[nospec_index(nr - 1, hc_count())].fn == hc_version;
 }
 
 int64_t hc_dispatch(struct sv_vcpu *v, const struct sv_vcpu_ops *ops)
@@ -92,7 +95,7 @@ int64_t hc_dispatch(struct sv_vcpu *v, const struct sv_vcpu_ops *ops)
 		return -SV_ENOSYS;
 	/* Hypercalls share the process and audit state: one CPU at a time (sv/lock.h). */
 	rlock_take(&vmm_lock);
-	int64_t r = __hypercalls_start[nr - 1].fn(&c);
+	int64_t r = __hypercalls_start[nospec_index(nr - 1, hc_count())].fn(&c);
 	rlock_drop(&vmm_lock);
 	return r;
 }

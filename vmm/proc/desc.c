@@ -7,6 +7,8 @@
  * next; the target's process id inside the entry goes stale when the
  * target dies.  Both checks happen on every resolve.
  */
+#include <sv/nospec.h>
+
 #include "ptable.h"
 
 /* The descriptor naming entry i (its index and generation). */
@@ -89,11 +91,13 @@ int desc_resolve(struct proc_table *t, const struct proc_desctab *dt, int desc,
 		return -SV_EBADDESC;
 	d = &dt->d[idx];
 	p = proc_get(t, (int)d->target);
-	if (p == NULL || p->state != PROC_ALIVE || d->handler >= PROC_MAX_HANDLERS ||
-	    p->handler[d->handler].entry == 0)
+	if (p == NULL || p->state != PROC_ALIVE || d->handler >= PROC_MAX_HANDLERS)
+		return -SV_EBADDESC;
+	uint32_t h = (uint32_t)nospec_index(d->handler, PROC_MAX_HANDLERS);
+	if (p->handler[h].entry == 0)
 		return -SV_EBADDESC;
 	*target = p;
-	*handler = d->handler;
+	*handler = h;
 	return 0;
 }
 

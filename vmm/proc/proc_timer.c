@@ -20,6 +20,7 @@
 #include <sv/lock.h>
 #include <sv/proc_timer.h>
 #include <sv/vmm.h>
+#include <sv/nospec.h>
 
 #include <sv_config.h>
 
@@ -295,6 +296,6 @@ bool proc_timer_defer(unsigned int vector)
 	if (!t->armed || vector < 32 || vector > 255 || vector == PROC_TIMER_VECTOR)
 		return false;
 	lapic_write(LAPIC_EOI, 0);
-	t->deferred[vector / 64] |= 1ULL << (vector % 64);
+	t->deferred[nospec_index(vector, 256) / 64] |= 1ULL << (vector % 64);
 	return true;
 }

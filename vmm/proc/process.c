@@ -32,6 +32,7 @@
 #include <sv/mm.h>
 #include <sv/proc_timer.h>
 #include <sv/process.h>
+#include <sv/nospec.h>
 
 #include <policy/policy.h>
 #include <proc/elf.h>
@@ -405,8 +406,10 @@ int64_t process_call_by(struct proc *p, uint32_t handler, int32_t msgcode, int32
 	struct proc_call call;
 	struct uregs r;
 
-	if (!p || p->state != PROC_ALIVE || handler >= PROC_MAX_HANDLERS ||
-	    !p->handler[handler].entry)
+	if (!p || p->state != PROC_ALIVE || handler >= PROC_MAX_HANDLERS)
+		return -SV_EBADDESC;
+	handler = (uint32_t)nospec_index(handler, PROC_MAX_HANDLERS);
+	if (!p->handler[handler].entry)
 		return -SV_EBADDESC;
 	if (cc->depth == PROC_MAX_DEPTH)
 		return -SV_EBUSY;

@@ -2,6 +2,8 @@
  * Process slots, generations and memory accounting; documented in
  * ptable.h.
  */
+#include <sv/nospec.h>
+
 #include "ptable.h"
 
 #include <fsstring.h>
@@ -118,6 +120,7 @@ struct proc *proc_get(struct proc_table *t, int id)
 	gen = (uint32_t)id >> PROC_SLOT_BITS;
 	if (slot >= SV_MAX_PROCESSES)
 		return NULL;
+	slot = (uint32_t)nospec_index(slot, SV_MAX_PROCESSES);
 	if (t->slot[slot].state == PROC_FREE || t->slot[slot].gen != gen)
 		return NULL;
 	return &t->slot[slot];

@@ -17,6 +17,7 @@
 #include <sv/proc_timer.h>
 #include <sv/process.h>
 #include <sv/text.h>
+#include <sv/nospec.h>
 
 #include <proc/elf.h>
 #include <proc/frame.h>
@@ -219,6 +220,8 @@ void syscall_dispatch(struct trap_frame *f)
 		process_kill_current(SV_ETIMEOUT, "its call ran past %u ms of wall time, VMM work included",
 				     PROC_WALL_FACTOR * SV_PROC_BUDGET_MS);
 	uint64_t nr = p->elf_class == 32 ? (uint32_t)f->rax : f->rax;
+	/* The switch's jump table is indexed by nr: past the last number, the default case. */
+	nr = nospec_clamp(nr, PROC_SYS_COUNT);
 	switch (nr) {
 	case PROC_SYS_NULL:
 		ret = 0;
@@ -276,8 +279,13 @@ void syscall_dispatch(struct trap_frame *f)
 		break;
 	case PROC_SYS_MSGUNREGISTER: {
 		uint64_t h = arg(f, p, 0);
-		if (h == 0 || h >= PROC_MAX_HANDLERS || !p->handler[h].entry) {
+		if (h == 0 || h >= PROC_MAX_HANDLERS) {
 			ret = -SV_EINVAL; /* only msgregister's handlers, never _start */
+			break;
+		}
+		h = nospec_index(h, PROC_MAX_HANDLERS);
+		if (!p->handler[h].entry) {
+			ret = -SV_EINVAL;
 			break;
 		}
 		/* Descriptors that reached it answer -SV_EBADDESC from now on. */

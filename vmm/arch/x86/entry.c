@@ -2,12 +2,14 @@
  * The entry area: what stays mapped while a process runs (see
  * arch/entry.h), the CR3 values the stubs switch between, and the CPU
  * features that keep a process from reading or steering the VMM through
- * speculation (PCID, MD_CLEAR's VERW, IBPB).
+ * speculation (PCID; VERW, IBPB and legacy IBRS as arch/x86/spec.c's plan
+ * for the boot CPU says).
  */
 #include <arch/cpu.h>
 #include <arch/desc.h>
 #include <arch/entry.h>
 #include <arch/paging.h>
+#include <arch/spec.h>
 #include <arch/uspace.h>
 #include <sv/console.h>
 #include <sv/cpu.h>
@@ -31,7 +33,6 @@ struct entry_features entry_features;
 
 /* Every process space runs under this PCID; the VMM's tables under 0. */
 #define USER_PCID 1
-#define MSR_PRED_CMD 0x49
 #define CR4_PCIDE (1ULL << 17)
 
 static uint64_t window_pd;  /* PD of the window, shared by the VMM's and every process's tables */
@@ -69,22 +70,6 @@ static int map_image(uint64_t pd, const char *start, const char *end, uint64_t r
 	return 0;
 }
 
-static bool probe_ibpb(void)
-{
-	struct cpuid_regs r;
-	bool listed;
-
-	cpuid_count(7, 0, &r);
-	listed = r.edx & (1u << 26); /* Intel: IBRS and IBPB */
-	cpuid_count(0x80000000, 0, &r);
-	if (r.eax >= 0x80000008) {
-		cpuid_count(0x80000008, 0, &r);
-		listed |= (r.ebx & (1u << 12)) != 0; /* AMD: IBPB */
-	}
-	/* Emulators list it without the MSR now and then: a #GP says no. */
-	return listed && wrmsr_safe(MSR_PRED_CMD, 1) == 0;
-}
-
 int entry_init(bool split)
 {
 	struct cpuid_regs r;
@@ -107,15 +92,19 @@ int entry_init(bool split)
 	cpuid_count(1, 0, &r);
 	entry_features.split = split;
 	entry_features.pcid = split && (r.ecx & (1u << 17));
-	cpuid_count(7, 0, &r);
-	entry_features.verw = (r.edx & (1u << 10)) != 0;
-	entry_features.ibpb = probe_ibpb();
+	/* spec_setup_cpu ran on this CPU before (main.c); its plan decides. */
+	const struct spec_plan *sp = spec_boot_plan();
+	entry_features.verw = sp->verw_user;
+	entry_features.ibpb = sp->ibpb;
+	entry_features.ibrs = sp->spec_ctrl && sp->v2 == SPEC_V2_IBRS;
+	entry_features.ibpb_exit = sp->ibpb_exit;
 	if (entry_features.pcid)
 		cr4_bits |= CR4_PCIDE;
 	entry_noflush = entry_features.pcid ? 1ULL << 63 : 0;
 	entry_kroot = kroot;
 	entry_kcr3 = kroot | entry_noflush;
-	entry_flags = (split ? ENTRY_F_SPLIT : 0) | (entry_features.verw ? ENTRY_F_VERW : 0);
+	entry_flags = (split ? ENTRY_F_SPLIT : 0) | (entry_features.verw ? ENTRY_F_VERW : 0) |
+		      (entry_features.ibrs ? ENTRY_F_IBRS : 0) | (entry_features.ibpb_exit ? ENTRY_F_IBPB : 0);
 	write_cr4(read_cr4() | cr4_bits); /* CR3's PCID is 0 here, as PCIDE needs */
 
 	struct sv_cpu *bsp = this_cpu();
@@ -170,11 +159,14 @@ void entry_fill_user_top(uint64_t *l4)
 
 /*
  * Puts u's CR3 where the exit stubs find it (or loads it, without the
- * split).  One IBPB when the guest (after_guest) or another process space
+ * split), and marks this CPU for an L1D flush before its next VM entry.
+ * One IBPB when the guest (after_guest) or another process space
  * ran last: its branch history must not steer this one.
  */
 static void load(struct entry_hdr *h, const struct uspace *u, bool after_guest)
 {
+	/* Its lines will be in the L1D when the guest runs next: flush then (L1TF). */
+	spec_note_process();
 	if (after_guest || (entry_features.split && h->pcid_space != u->id))
 		entry_ibpb();
 	if (!entry_features.split) {

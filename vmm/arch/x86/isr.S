@@ -6,6 +6,8 @@
  */
 #include <arch/desc.h>
 #include <arch/entry.h>
+#include <arch/nospec_asm.h>
+#include <arch/spec.h>
 
 
 	/* Mapped in every process's tables (arch/entry.h). */
@@ -124,7 +126,41 @@ save_rest:
 	 */
 	pushq $2
 	popfq
-	movq %rsp, %rdi
+	/*
+	 * Speculation (arch/nospec_asm.h, arch/spec.h): the interrupted
+	 * code's registers are in the frame now, so none stays live into C.
+	 * From ring 3, before the first RET: legacy IBRS acts only when
+	 * written after the switch, Retbleed/SRSO parts get their IBPB, and
+	 * the RSB still holds the process's return addresses.
+	 */
+	CLEAR_GPRS
+	testb $3, 160(%rsp)         /* CS: pad, saved_cr3, 15 registers, vector, error code, RIP */
+	jz 2f
+	testl $ENTRY_F_IBRS, entry_flags(%rip)
+	jz 1f
+	/*
+	 * The flags are the boot CPU's plan: a CPU whose microcode refuses
+	 * the write (mixed microcode; spec.c says so at boot) takes #GP
+	 * here, which the .sv_fixup entries turn into "go on" instead of
+	 * halting the VMM on a process's syscall.
+	 */
+	movl $MSR_SPEC_CTRL, %ecx
+	movq spec_host_ctrl(%rip), %rax
+	movq %rax, %rdx
+	shrq $32, %rdx
+4:	wrmsr
+1:	testl $ENTRY_F_IBPB, entry_flags(%rip)
+	jz 3f
+	movl $MSR_PRED_CMD, %ecx
+	movl $1, %eax
+	xorl %edx, %edx
+5:	wrmsr
+3:	RSB_FILL %ecx
+	.pushsection .sv_fixup, "a"
+	.balign 8
+	.quad 4b, 1b, 5b, 3b
+	.popsection
+2:	movq %rsp, %rdi
 	call trap_dispatch
 	.globl isr_return
 isr_return:

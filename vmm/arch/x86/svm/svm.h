@@ -15,15 +15,19 @@ struct svm_vcpu {
 	bool nmi_pending;
 	uint64_t irq_pending[4];
 	uint32_t nested_gen;   /* nested_map_gen this vCPU's TLB was last flushed at */
+	uint64_t debugctl;     /* the guest's DEBUGCTL without LBR virtualization (svm_msr.c) */
 };
 
 extern bool svm_has_nrips;
+/* CPUID 8000000A EDX[1]: VMRUN/#VMEXIT switch DEBUGCTL and the LBRs (svm_vmcb.c). */
+extern bool svm_has_lbrv;
 extern uint64_t svm_npt_root;
 
 /* svm_entry.S */
-void svm_enter(uint64_t vmcb_pa, struct sv_gprs *gprs, uint64_t host_vmcb_pa);
+struct spec_vm;
+void svm_enter(uint64_t vmcb_pa, struct sv_gprs *gprs, uint64_t host_vmcb_pa, struct spec_vm *spec);
 
-/* svm_msr.c: handles the MSRs only SVM needs hidden; false if not one of them. */
+/* svm_msr.c: the intercepted MSRs only SVM answers; false for common code (#GP or guest/msr.c). */
 bool svm_msr_exit(struct sv_vcpu *v, struct svm_vcpu *s, bool write);
 int svm_msrpm_init(uint8_t *msrpm);
 /* svm_vmcb.c: the I/O and MSR permission maps, once, on the boot CPU. */

@@ -4,8 +4,10 @@
  * out here from the fixed lengths of the intercepted instructions.
  */
 #include <arch/cpu.h>
+#include <arch/spec.h>
 #include <sv/console.h>
 #include <sv/nested_map.h>
+#include <sv/nospec.h>
 
 #include "svm.h"
 
@@ -61,7 +63,7 @@ void svm_queue_event(struct sv_vcpu *v, unsigned int vector, bool nmi)
 	if (nmi)
 		s->nmi_pending = true;
 	else if (vector >= 32 && vector < 256)
-		s->irq_pending[vector / 64] |= 1ULL << (vector % 64);
+		s->irq_pending[nospec_index(vector, 256) / 64] |= 1ULL << (vector % 64);
 }
 
 /* GIF gates host interrupts after #VMEXIT (APM 2 15.17). */
@@ -77,6 +79,7 @@ void svm_run(struct sv_vcpu *v, struct sv_exit *e)
 {
 	struct svm_vcpu *s = v->vendor;
 	struct vmcb *vmcb = s->vmcb;
+	struct spec_vm *sv = spec_vm_this();
 
 	for (;;) {
 		deliver_events(s);
@@ -88,7 +91,8 @@ void svm_run(struct sv_vcpu *v, struct sv_exit *e)
 		vmcb->save.rip = v->rip;
 		vmcb->save.rsp = v->rsp;
 		vmcb->save.rflags = v->rflags;
-		svm_enter(s->vmcb_pa, &v->regs, s->host_vmcb_pa);
+		spec_before_vmentry(sv);
+		svm_enter(s->vmcb_pa, &v->regs, s->host_vmcb_pa, sv);
 		v->regs.rax = vmcb->save.rax;
 		v->rip = vmcb->save.rip;
 		v->rsp = vmcb->save.rsp;

@@ -6,6 +6,7 @@
  */
 #include <arch/cpu.h>
 #include <sv/apic.h>
+#include <sv/console.h>
 #include <sv/mm.h>
 
 #include <sv_config.h>
@@ -32,13 +33,21 @@ static void flat(struct vmcb_seg *s, uint16_t sel, uint16_t attrib)
 	s->base = 0;
 }
 
+bool svm_has_lbrv;
+
 /* On the boot CPU, before any AP exists: the maps every vCPU shares. */
 int svm_maps_init(void)
 {
+	struct cpuid_regs r;
+
 	iopm_pa = palloc_pages(3, 1);  /* 12 KiB, all zero: no port exits */
-	msrpm_pa = palloc_pages(2, 1); /* 8 KiB */
+	msrpm_pa = palloc_pages(2, 1); /* 8 KiB, every MSR intercepted but the allow-list */
 	if (!iopm_pa || !msrpm_pa)
 		return -SV_ENOMEM;
+	cpuid_count(0x8000000a, 0, &r);
+	svm_has_lbrv = r.edx & (1u << 1);
+	sv_printf("SVM: %s\n", svm_has_lbrv ? "DEBUGCTL and the LBRs switched by the CPU (LBR virtualization)"
+					  : "no LBR virtualization: the guest's DEBUGCTL is a shadow, BTF has no effect");
 	return svm_msrpm_init(phys_to_virt(msrpm_pa));
 }
 
@@ -58,10 +67,12 @@ static int vmcb_alloc(struct sv_vcpu *v, struct svm_vcpu *s)
 	struct vmcb_control *c = &s->vmcb->ctl;
 	/*
 	 * NMI: the VMM's own (the INIT/SIPI kick, guest/apic.c) must reach
-	 * it; the guest's are handed back at the next entry.
+	 * it; the guest's are handed back at the next entry.  INVD: the
+	 * guest may clear HWCR[4] (INVD_WBINVD) and so make INVD drop the
+	 * VMM's dirty lines on this core; guest/exit.c runs WBINVD instead.
 	 */
 	c->intercept_misc1 = INTERCEPT1_NMI | INTERCEPT1_INIT | INTERCEPT1_CPUID |
-			     INTERCEPT1_MSR | INTERCEPT1_SHUTDOWN;
+			     INTERCEPT1_INVD | INTERCEPT1_MSR | INTERCEPT1_SHUTDOWN;
 	/* VMRUN must be intercepted (APM 2 15.5.1); the rest of SVM is hidden. */
 	c->intercept_misc2 = INTERCEPT2_VMRUN | INTERCEPT2_VMMCALL | INTERCEPT2_VMLOAD |
 			     INTERCEPT2_VMSAVE | INTERCEPT2_STGI | INTERCEPT2_CLGI |
@@ -72,9 +83,23 @@ static int vmcb_alloc(struct sv_vcpu *v, struct svm_vcpu *s)
 	c->tlb_control = 1; /* flush this ASID on the first VMRUN */
 	c->np_enable = 1;
 	c->ncr3 = svm_npt_root;
+	/*
+	 * The guest's DEBUGCTL (svm_msr.c lets it set BTF only) and last
+	 * branch records live in the VMCB: VMRUN loads them, #VMEXIT saves
+	 * them and puts the VMM's back (APM 2 15.23).
+	 */
+	c->lbr_virt = svm_has_lbrv ? VMCB_LBR_VIRT_ENABLE : 0;
+	s->vmcb->save.dbgctl = 0;
+	s->debugctl = 0;
 	/* V_INTR_MASKING stays 0: physical interrupts go straight to the guest. */
 	v->vendor = s;
-	/* Host state VMRUN does not switch (FS, GS, TR, LDTR, syscall MSRs): this CPU's. */
+	/*
+	 * Host state VMRUN does not switch (FS, GS, TR, LDTR, STAR, LSTAR,
+	 * CSTAR, SFMASK, SYSENTER_*): this CPU's, with the VMM's own syscall
+	 * MSRs (arch/sysmsr.h, set before), which svm_enter's VMLOAD puts
+	 * back after every #VMEXIT.  Host EFER (SCE clear) comes back from
+	 * the host save area by #VMEXIT itself (APM 2 15.5.1).
+	 */
 	__asm__ volatile("vmsave %%rax" : : "a"(s->host_vmcb_pa) : "memory");
 	return 0;
 }
@@ -164,6 +189,8 @@ void svm_vcpu_init_signal(struct sv_vcpu *v)
 	g->dr6 = 0xffff0ff0;
 	g->dr7 = 0x400;
 	g->g_pat = 0x0007040600070406ULL;
+	g->dbgctl = 0; /* DEBUGCTL after INIT (APM 2 table 14-1) */
+	s->debugctl = 0;
 	s->vmcb->ctl.eventinj = 0;
 	s->vmcb->ctl.vintr = 0;
 	s->vmcb->ctl.int_shadow = 0;

@@ -74,8 +74,9 @@ struct vmcb_save {
 	uint64_t cr2;               /* 0x640 */
 	uint8_t reserved4[0x668 - 0x648];
 	uint64_t g_pat;             /* 0x668 */
-	uint64_t dbgctl;
-	uint8_t reserved5[0x1000 - 0x678];
+	uint64_t dbgctl;            /* 0x670: with LBR virtualization */
+	uint64_t br_from, br_to, last_excp_from, last_excp_to;
+	uint8_t reserved5[0x1000 - 0x698];
 } __packed;
 
 struct vmcb {
@@ -94,6 +95,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.rsp) == 0x5d8, "VMCB RSP");
 _Static_assert(__builtin_offsetof(struct vmcb, save.rax) == 0x5f8, "VMCB RAX");
 _Static_assert(__builtin_offsetof(struct vmcb, save.cr2) == 0x640, "VMCB CR2");
 _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "VMCB G_PAT");
+_Static_assert(__builtin_offsetof(struct vmcb, save.dbgctl) == 0x670, "VMCB DBGCTL");
 _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 
 /* Intercept bits (APM 2 appendix B, table B-1). */
@@ -133,5 +135,8 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 #define MSR_VM_HSAVE_PA 0xC0010117
 #define VM_CR_R_INIT (1ULL << 1)
 #define VM_CR_SVMDIS (1ULL << 4)
+
+/* VMCB lbr_virt (0x0b8) bit 0: LBR virtualization (APM 2 15.23). */
+#define VMCB_LBR_VIRT_ENABLE 1ULL
 
 #endif

@@ -219,6 +219,8 @@
 #define EXIT_SAVE_EFER (1u << 20)
 #define EXIT_LOAD_EFER (1u << 21)
 #define EXIT_SAVE_PREEMPT (1u << 22)
+#define EXIT_CLEAR_RTIT_CTL (1u << 25)
+#define EXIT_CLEAR_LBR_CTL (1u << 26)
 
 /* VM-entry controls (SDM 3C 25.8.1). */
 #define ENTRY_LOAD_DEBUG (1u << 2)

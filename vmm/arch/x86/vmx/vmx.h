@@ -23,6 +23,7 @@ struct vmx_vcpu {
 	uint64_t irq_pending[4];
 	bool window;            /* interrupt-window exiting is on */
 	uint32_t nested_gen;    /* nested_map_gen this vCPU's EPT TLB was last flushed at */
+	uint64_t debugctl;      /* the guest's DEBUGCTL when the VMCS does not switch it */
 };
 
 extern struct vmx_config vmx_cfg;
@@ -87,10 +88,11 @@ static inline void invvpid(uint64_t type, uint16_t vpid)
 }
 
 /* vmx_entry.S: 0 after a VM exit, 1 VMfailInvalid, 2 VMfailValid. */
-int vmx_enter(struct sv_gprs *gprs, bool launched);
+struct spec_vm;
+int vmx_enter(struct sv_gprs *gprs, bool launched, struct spec_vm *spec);
 void vmx_exit_stub(void);
 
-/* vmx_msr.c; vmx_trap_apic_msrs: the bitmaps made from now on catch ICR/APIC-base writes. */
+/* vmx_msr.c; vmx_trap_apic_msrs: the bitmaps made from now on catch x2APIC ICR writes too. */
 extern bool vmx_trap_apic_msrs;
 /* vmx_vmcs.c: applies vmx_trap_apic_msrs to the bitmaps already made. */
 void vmx_msr_bitmaps_refresh(void);

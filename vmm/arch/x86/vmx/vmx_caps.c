@@ -126,11 +126,18 @@ int vmx_config_choose(const struct vmx_cap_msrs *m, struct vmx_config *c, const 
 		c->proc2 &= ~PROC2_VPID;
 	}
 
-	/* Exit: a 64-bit host, EFER and PAT switched by the CPU, debug state saved. */
+	/*
+	 * Exit: a 64-bit host, EFER and PAT switched by the CPU, debug state
+	 * saved.  Where the CPU offers them, RTIT_CTL and LBR_CTL are cleared
+	 * on every exit as well: the guest cannot write either (both are
+	 * intercepted, PT and arch LBR hidden in CPUID), so this only keeps
+	 * a value someone else left from tracing the VMM.
+	 */
 	if (vmx_ctl_adjust(m->exit,
 			   EXIT_HOST_64 | EXIT_SAVE_PAT | EXIT_LOAD_PAT | EXIT_SAVE_EFER |
 				   EXIT_LOAD_EFER,
-			   EXIT_SAVE_DEBUG, EXIT_LOAD_PERF_GLOBAL | EXIT_SAVE_PREEMPT, &c->exit))
+			   EXIT_SAVE_DEBUG | EXIT_CLEAR_RTIT_CTL | EXIT_CLEAR_LBR_CTL,
+			   EXIT_LOAD_PERF_GLOBAL | EXIT_SAVE_PREEMPT, &c->exit))
 		return refuse(why, "the VM-exit controls cannot switch EFER and PAT or run a 64-bit host");
 	/* Entry: IA-32e mode guest starts clear (the guest boots in 32-bit mode). */
 	if (vmx_ctl_adjust(m->entry, ENTRY_LOAD_PAT | ENTRY_LOAD_EFER, ENTRY_LOAD_DEBUG,
@@ -138,6 +145,9 @@ int vmx_config_choose(const struct vmx_cap_msrs *m, struct vmx_config *c, const 
 				   ENTRY_LOAD_PERF_GLOBAL,
 			   &c->entry))
 		return refuse(why, "the VM-entry controls cannot load EFER and PAT");
+	c->debugctl_switched = (c->entry & ENTRY_LOAD_DEBUG) && (c->exit & EXIT_SAVE_DEBUG);
+	c->clear_rtit_ctl = c->exit & EXIT_CLEAR_RTIT_CTL;
+	c->clear_lbr_ctl = c->exit & EXIT_CLEAR_LBR_CTL;
 
 	/*
 	 * With unrestricted guest, CR0.PE and CR0.PG may be 0 in the guest

@@ -32,6 +32,15 @@ struct vmx_config {
 	bool invvpid_single;              /* else all-context */
 	bool ept_1g;
 	bool invept_single, invept_all;
+	/*
+	 * Entry "load debug controls" and exit "save debug controls": the
+	 * guest's DEBUGCTL lives in the VMCS and every exit clears the
+	 * hardware's (SDM 3C 28.3.1, 28.5.1).  vmx_msr.c keeps a shadow
+	 * that never reaches the hardware when false.
+	 */
+	bool debugctl_switched;
+	/* Exit "clear IA32_RTIT_CTL" / "clear IA32_LBR_CTL" are set (SDM 3C 25.7.1). */
+	bool clear_rtit_ctl, clear_lbr_ctl;
 	/* Guest CR0/CR4 bits VMX operation forces to 1 (SDM 3D A.7, A.8). */
 	uint64_t cr0_guest_set, cr4_guest_set;
 };

@@ -7,8 +7,10 @@
  * feature-control MSR) are finished here and never reach common code.
  */
 #include <arch/cpu.h>
+#include <arch/spec.h>
 #include <sv/console.h>
 #include <sv/nested_map.h>
+#include <sv/nospec.h>
 
 #include "vmx.h"
 
@@ -83,7 +85,7 @@ void vmx_queue_event(struct sv_vcpu *v, unsigned int vector, bool nmi)
 	if (nmi)
 		x->nmi_pending = true;
 	else if (vector >= 32 && vector < 256)
-		x->irq_pending[vector / 64] |= 1ULL << (vector % 64);
+		x->irq_pending[nospec_index(vector, 256) / 64] |= 1ULL << (vector % 64);
 }
 
 /*
@@ -188,12 +190,14 @@ void vmx_run(struct sv_vcpu *v, struct sv_exit *e)
 {
 	struct vmx_vcpu *x = v->vendor;
 	struct dtr gdtr, idtr;
+	struct spec_vm *sv = spec_vm_this();
 
 	__asm__ volatile("sgdt %0" : "=m"(gdtr));
 	__asm__ volatile("sidt %0" : "=m"(idtr));
 	for (;;) {
 		prepare_entry(v, x);
-		int rc = vmx_enter(&v->regs, x->launched);
+		spec_before_vmentry(sv);
+		int rc = vmx_enter(&v->regs, x->launched, sv);
 		x->cr2 = read_cr2();
 		/* VM exits set the GDTR and IDTR limits to 0xffff (SDM 3C 28.5.2). */
 		__asm__ volatile("lgdt %0" : : "m"(gdtr));

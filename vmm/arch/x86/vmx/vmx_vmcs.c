@@ -7,20 +7,18 @@
  */
 #include <arch/cpu.h>
 #include <arch/desc.h>
+#include <arch/sysmsr.h>
 #include <sv/console.h>
 #include <sv/cpu.h>
 #include <sv/apic.h>
 #include <sv/mm.h>
+#include <sv/msr.h>
 
 #include "fsstring.h"
 #include "vmx.h"
 
 static struct vmx_vcpu vmx_vcpus[SV_MAX_CPUS];
 
-#define MSR_SYSENTER_CS 0x174
-#define MSR_SYSENTER_ESP 0x175
-#define MSR_SYSENTER_EIP 0x176
-#define MSR_DEBUGCTL 0x1d9
 
 /*
  * Access rights in the VMCS format (SDM 3C 25.4.1, table 25-2): the
@@ -116,10 +114,18 @@ static void host_state(bool *ok)
 	w(HOST_TR_BASE, tss, ok);
 	w(HOST_GDTR_BASE, gdtr.base, ok);
 	w(HOST_IDTR_BASE, idtr.base, ok);
-	w(HOST_SYSENTER_CS, rdmsr(MSR_SYSENTER_CS), ok);
-	w(HOST_SYSENTER_ESP, rdmsr(MSR_SYSENTER_ESP), ok);
-	w(HOST_SYSENTER_EIP, rdmsr(MSR_SYSENTER_EIP), ok);
-	w(HOST_EFER, rdmsr(MSR_EFER), ok);
+	/*
+	 * Every VM exit loads these (SDM 3C 28.5.1): the VMM's SYSENTER
+	 * values and an EFER without SCE, whatever the guest wrote to its
+	 * own, so a process's SYSCALL (#UD) and SYSENTER (#GP) never enter
+	 * ring 0 (arch/sysmsr.h).  STAR, LSTAR, CSTAR and SFMASK are not
+	 * switched by VMX and stay the guest's after an exit; with SCE
+	 * clear nothing uses them.
+	 */
+	w(HOST_SYSENTER_CS, SYSMSR_SYSENTER_CS, ok);
+	w(HOST_SYSENTER_ESP, SYSMSR_SYSENTER_ESP, ok);
+	w(HOST_SYSENTER_EIP, SYSMSR_SYSENTER_EIP, ok);
+	w(HOST_EFER, rdmsr(MSR_EFER) & ~EFER_SCE, ok);
 	w(HOST_PAT, rdmsr(MSR_PAT), ok);
 	w(HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_stub, ok);
 	/* HOST_RSP is written by vmx_enter right before each entry. */
@@ -213,6 +219,13 @@ static int vmcs_setup(struct sv_vcpu *v, struct vmx_vcpu *x, bool *okp)
 	w(VMCS_ENTRY_INTR_INFO, 0, &ok);
 	w(VMCS_MSR_BITMAP, x->msr_bitmap_pa, &ok);
 	w(VMCS_EPT_POINTER, vmx_eptp, &ok);
+	x->debugctl = 0;
+	if (v->cpu == 0)
+		sv_printf("VMX: guest DEBUGCTL %s; on exit RTIT_CTL %s, LBR_CTL %s\n",
+			  vmx_cfg.debugctl_switched ? "switched by the VMCS (load/save debug controls)"
+						    : "a shadow (no load/save debug controls)",
+			  vmx_cfg.clear_rtit_ctl ? "cleared" : "not cleared (no such control; PT is hidden)",
+			  vmx_cfg.clear_lbr_ctl ? "cleared" : "not cleared (no such control; arch LBR is hidden)");
 	if (vmx_cfg.vpid)
 		w(VMCS_VPID, VPID_GUEST, &ok);
 	host_state(&ok);
@@ -311,6 +324,7 @@ void vmx_vcpu_init_signal(struct sv_vcpu *v)
 	vmwrite(GUEST_SYSENTER_ESP, 0);
 	vmwrite(GUEST_SYSENTER_EIP, 0);
 	vmwrite(GUEST_DEBUGCTL, 0);
+	x->debugctl = 0;
 	vmwrite(GUEST_PAT, 0x0007040600070406ULL);
 	vmwrite(GUEST_EFER, 0);
 	vmwrite(VMCS_ENTRY_CTLS, vmread(VMCS_ENTRY_CTLS) & ~(uint64_t)ENTRY_IA32E_GUEST);

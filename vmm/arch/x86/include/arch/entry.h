@@ -38,7 +38,9 @@
 
 /* entry_flags bits (read by the stubs). */
 #define ENTRY_F_SPLIT 1   /* CR3 switch on every ring-3 entry and exit */
-#define ENTRY_F_VERW 2    /* clear CPU buffers before IRETQ to ring 3 (MD_CLEAR) */
+#define ENTRY_F_VERW 2    /* clear CPU buffers before IRETQ to ring 3 (the speculation plan) */
+#define ENTRY_F_IBRS 4    /* legacy IBRS: write SPEC_CTRL on every ring-3 exit */
+#define ENTRY_F_IBPB 8    /* IBPB on every ring-3 exit (Retbleed/SRSO parts) */
 
 #ifndef __ASSEMBLER__
 #include <sv/types.h>
@@ -64,8 +66,10 @@ struct entry_hdr {
 struct entry_features {
 	bool split;   /* process tables without the VMM (off only with pti=off) */
 	bool pcid;    /* CR4.PCIDE: the VMM's and the process's TLB entries kept apart */
-	bool verw;    /* MD_CLEAR: VERW clears buffers on every return to ring 3 */
+	bool verw;    /* VERW clears buffers on every return to ring 3 (MDS, TAA, MMIO, RFDS, TSA) */
 	bool ibpb;    /* IBPB between guest, processes and the VMM */
+	bool ibrs;    /* legacy IBRS: SPEC_CTRL written on every ring-3 exit */
+	bool ibpb_exit; /* IBPB on every ring-3 exit */
 };
 extern struct entry_features entry_features;
 
