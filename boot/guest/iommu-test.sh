@@ -41,6 +41,10 @@ if [ -z "$unreported" ]; then
     [ "$(grep -c 'SVTEST PASS vmm-logged' /tmp/logged)" = 3 ] || bad vmm-logged-all "$(cat /tmp/logged)"
 fi
 
+# The edu's fixed MSIs arrive with the unit on (both vendors leave fixed
+# interrupts untranslated here; docs/iommu.md, "Interrupts from devices").
+svdma fixed-test 0 || fail=$((fail + 1))
+
 # Processes still load with protection on.
 vmmload hello hello.sig > /tmp/load.out 2>&1 && grep -q '^desc = ' /tmp/load.out \
     && ok load-with-dma-protection || bad load-with-dma-protection "$(cat /tmp/load.out)"

@@ -182,6 +182,7 @@ static int stats(void)
 	printf("SVSTATS pool free %" PRIu64 " of %" PRIu64 " pages\n", s.pool_pages_free, s.pool_pages_total);
 	printf("SVSTATS iommu state=%u units=%u faults=%" PRIu64 "\n", s.iommu_state, s.iommu_units,
 	       s.iommu_faults);
+	printf("SVSTATS iommu-intr blocked=%" PRIu64 "\n", s.iommu_intr_blocked);
 	return 0;
 }
 

@@ -290,6 +290,10 @@ static int iommu(void)
 		printf("units: %u of %u translating (%s)\n", s.units, s.units_found,
 		       s.vendor < 3 ? vendors[s.vendor] : "?");
 	printf("blocked DMAs: %" PRIu64 "\n", s.faults);
+	static const char *const intr_modes[] = { "auto", "block", "pass" };
+	printf("device INIT/NMI/SMI/ExtINT: %s (iommu_intr=%s); blocked interrupts reported: %" PRIu64 "\n",
+	       s.intr_blocking ? "blocked" : "NOT blocked", s.intr_mode < 3 ? intr_modes[s.intr_mode] : "?",
+	       s.intr_blocked);
 	if (s.faults)
 		printf("last: %s by %02x:%02x.%u at %" PRIx64 "\n", s.last_write ? "write" : "read",
 		       s.last_sid >> 8, (s.last_sid >> 3) & 0x1f, s.last_sid & 7, s.last_addr);

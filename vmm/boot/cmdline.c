@@ -110,6 +110,16 @@ static void apply_word(const char *w, size_t len, bool first)
 		tpm_mode = m;
 		return;
 	}
+	if (klen == 10 && !strncmp(w, "iommu_intr", 10)) {
+		enum iommu_intr_mode m;
+		if (iommu_parse_intr(v, vlen, &m)) {
+			sv_printf("command line: iommu_intr='%.*s' is not auto, block or pass; keeping %s\n",
+				  (int)vlen, v, iommu_intr_name(iommu_intr_mode));
+			return;
+		}
+		iommu_intr_mode = m;
+		return;
+	}
 	sv_printf("command line: ignoring unknown option '%.*s'\n", (int)klen, w);
 }
 

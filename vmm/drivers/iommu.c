@@ -6,6 +6,7 @@
  */
 #include <arch/cpu.h>
 #include <sv/acpi_boot.h>
+#include <sv/amdvi_fmt.h>
 #include <sv/console.h>
 #include <sv/dmar.h>
 #include <sv/iommu.h>
@@ -20,6 +21,7 @@
 #include "fsstring.h"
 
 enum iommu_mode iommu_mode = (enum iommu_mode)SV_IOMMU_MODE;
+enum iommu_intr_mode iommu_intr_mode = IOMMU_INTR_AUTO;
 
 static struct iommu_unit units[IOMMU_MAX_UNITS];
 static unsigned int nunits;       /* found and mapped */
@@ -32,6 +34,9 @@ static struct ivrs_info ivrs;
 
 static struct spinlock fault_lock = SPINLOCK_INIT;
 static uint64_t faults;
+static uint64_t intr_blocked; /* interrupt requests the units reported aborting */
+static bool intr_blocking;    /* every unit blocks INIT/NMI/SMI/ExtINT from devices */
+static const char *intr_why = "iommu_intr=auto"; /* why AMD-Vi filters or not */
 static struct iommu_fault last;
 static uint64_t last_poll_tsc;
 
@@ -51,6 +56,24 @@ int iommu_parse_mode(const char *s, size_t len, enum iommu_mode *out)
 	for (unsigned int i = 0; i < ARRAY_SIZE(mode_names); i++) {
 		if (strlen(mode_names[i]) == len && !strncmp(s, mode_names[i], len)) {
 			*out = (enum iommu_mode)i;
+			return 0;
+		}
+	}
+	return -SV_EINVAL;
+}
+
+static const char *const intr_names[] = { "auto", "block", "pass" };
+
+const char *iommu_intr_name(enum iommu_intr_mode m)
+{
+	return (unsigned int)m < ARRAY_SIZE(intr_names) ? intr_names[m] : "?";
+}
+
+int iommu_parse_intr(const char *s, size_t len, enum iommu_intr_mode *out)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(intr_names); i++) {
+		if (strlen(intr_names[i]) == len && !strncmp(s, intr_names[i], len)) {
+			*out = (enum iommu_intr_mode)i;
 			return 0;
 		}
 	}
@@ -96,7 +119,7 @@ static bool map_regs(struct iommu_unit *u)
 }
 
 static void add_unit(const struct iommu_vendor *v, uint64_t base, uint64_t size, uint16_t seg,
-		     uint16_t devid, uint16_t cap_off)
+		     uint16_t devid, uint16_t cap_off, uint8_t ivhd_flags)
 {
 	struct iommu_unit *u = &units[nunits];
 
@@ -107,6 +130,7 @@ static void add_unit(const struct iommu_vendor *v, uint64_t base, uint64_t size,
 	u->segment = seg;
 	u->devid = devid;
 	u->cap_off = cap_off;
+	u->ivhd_flags = ivhd_flags;
 	if (!map_regs(u)) {
 		sv_printf("iommu: no mapping slot left for the %s registers at %lx\n", v->name,
 			  (unsigned long)base);
@@ -134,7 +158,7 @@ static void probe_dmar(const struct acpi_root *root)
 	unsigned int tried = 0;
 	for (; tried < dmar.nunits && nunits < IOMMU_MAX_UNITS; tried++)
 		add_unit(&iommu_vtd, dmar.units[tried].base, dmar.units[tried].size,
-			 dmar.units[tried].segment, 0, 0);
+			 dmar.units[tried].segment, 0, 0, 0);
 	/* add_unit counted the ones it could not map; these were never tried. */
 	units_dropped += dmar.total_units - tried;
 	if (dmar.total_rmrr > dmar.nrmrr)
@@ -154,12 +178,12 @@ static void probe_ivrs(const struct acpi_root *root)
 		units_dropped++;
 		return;
 	}
-	sv_printf("iommu: IVRS: %u IOMMU(s) in %u IVHD block(s), %u memory definition(s)\n",
-		  ivrs.total_units, ivrs.nblocks, ivrs.total_ivmd);
+	sv_printf("iommu: IVRS: %u IOMMU(s) in %u IVHD block(s), %u memory definition(s), %u I/O APIC(s) named\n",
+		  ivrs.total_units, ivrs.nblocks, ivrs.total_ivmd, ivrs.nioapic);
 	unsigned int tried = 0;
 	for (; tried < ivrs.nunits && nunits < IOMMU_MAX_UNITS; tried++)
 		add_unit(&iommu_amdvi, ivrs.units[tried].base, 4 * PAGE_SIZE, ivrs.units[tried].segment,
-			 ivrs.units[tried].devid, ivrs.units[tried].cap_off);
+			 ivrs.units[tried].devid, ivrs.units[tried].cap_off, ivrs.units[tried].flags);
 	units_dropped += ivrs.total_units - tried;
 }
 
@@ -205,17 +229,54 @@ static void check_reserved(uint64_t base, uint64_t len, const char *kind,
 		  (unsigned long)(base + len - 1));
 }
 
+/*
+ * One line at boot on what a device's interrupt can do to a CPU: an INIT
+ * from a device that reaches a CPU while the VMM runs (a process call,
+ * with GIF set on SVM) resets it out of the VMM (docs/iommu.md).
+ */
+static void say_interrupts(void)
+{
+	bool all = state == IOMMU_STATE_ON && nunits > 0;
+
+	for (unsigned int i = 0; i < nunits && all; i++)
+		all = units[i].on && units[i].intr_blocking;
+	intr_blocking = all;
+	if (all) {
+		sv_printf("iommu: device interrupts: INIT, NMI, SMI and ExtINT from devices blocked by the AMD-Vi device table; fixed and lowest-priority pass unmapped (%s)\n",
+			  intr_why);
+		return;
+	}
+	if (state == IOMMU_STATE_OFF || state == IOMMU_STATE_NONE || nunits == 0) {
+		sv_printf("iommu: no interrupt remapping (no IOMMU in use): a device's MSI can still send INIT/SMI/NMI (docs/iommu.md)\n");
+		return;
+	}
+	if (units[0].vendor == &iommu_vtd) {
+		sv_printf("iommu: VT-d interrupt remapping not used: a device's MSI can still send INIT/SMI/NMI (docs/iommu.md)\n");
+		return;
+	}
+	if (units[0].intr_filter)
+		sv_printf("iommu: AMD-Vi interrupt filtering not on every unit: a device's MSI can still send INIT/SMI/NMI (docs/iommu.md)\n");
+	else
+		sv_printf("iommu: AMD-Vi interrupt filtering off (%s): a device's MSI can still send INIT/SMI/NMI (docs/iommu.md)\n",
+			  intr_why);
+}
+
 void iommu_enable(uint64_t span, const struct sv_range *hidden, unsigned int nhidden)
 {
 	unsigned int on = 0;
 
 	if (state == IOMMU_STATE_OFF) {
 		sv_printf("DMA protection: off (iommu=off): devices the guest programs can reach VMM memory\n");
+		say_interrupts();
 		return;
 	}
 	for (unsigned int i = 0; i < nunits; i++) {
 		struct iommu_unit *u = &units[i];
 		const char *why = "unknown";
+		/* AMD-Vi blocks device INIT/NMI/SMI/ExtINT in its device table, where it can. */
+		if (u->vendor == &iommu_amdvi)
+			u->intr_filter = amdvi_intr_choice((unsigned int)iommu_intr_mode, ivrs.nioapic,
+							   table.data, &intr_why) == AMDVI_INTR_FILTER;
 		int r = u->vendor->enable(u, span, hidden, nhidden, &why);
 		if (r < 0) {
 			sv_printf("iommu: %s unit at %lx NOT programmed: %s (%s)\n", u->vendor->name,
@@ -244,6 +305,7 @@ void iommu_enable(uint64_t span, const struct sv_range *hidden, unsigned int nhi
 		state = IOMMU_STATE_ON;
 		sv_printf("DMA protection: on, %u %s unit(s); VMM memory is out of reach of device DMA (iommu=%s)\n",
 			  on, units[0].vendor->name, iommu_mode_name(iommu_mode));
+		say_interrupts();
 		return;
 	}
 	if (nunits || units_dropped) {
@@ -255,6 +317,7 @@ void iommu_enable(uint64_t span, const struct sv_range *hidden, unsigned int nhi
 	if (iommu_mode == IOMMU_MODE_REQUIRED)
 		sv_printf("iommu=required: no process will be loaded (error %d, %s)\n", -SV_ENODMA,
 			  sv_strerror(-SV_ENODMA));
+	say_interrupts();
 }
 
 enum iommu_state iommu_state(void)
@@ -299,6 +362,11 @@ int iommu_gate(const char *what)
 
 static void report(const struct iommu_fault *f)
 {
+	if (f->intr) {
+		sv_printf("iommu: blocked interrupt from %04x:%02x:%02x.%u to %lx (%s)\n", f->segment,
+			  f->sid >> 8, (f->sid >> 3) & 0x1f, f->sid & 7, (unsigned long)f->addr, f->what);
+		return;
+	}
 	sv_printf("iommu: blocked DMA %s by %04x:%02x:%02x.%u at %lx (%s)\n", f->write ? "write" : "read",
 		  f->segment, f->sid >> 8, (f->sid >> 3) & 0x1f, f->sid & 7, (unsigned long)f->addr,
 		  f->what);
@@ -315,13 +383,19 @@ void iommu_poll(void)
 	for (unsigned int i = 0; i < nunits; i++) {
 		if (!units[i].on)
 			continue;
+		/* Zeroed: a vendor sets only the fields it has (VT-d reports no interrupts). */
+		memset(got, 0, sizeof(got));
 		unsigned int n = units[i].vendor->poll(&units[i], got, ARRAY_SIZE(got));
 		for (unsigned int k = 0; k < n; k++) {
 			got[k].segment = units[i].segment;
 			report(&got[k]);
+			if (got[k].intr) {
+				intr_blocked++;
+				continue;
+			}
 			last = got[k];
+			faults++;
 		}
-		faults += n;
 	}
 	spin_unlock(&fault_lock);
 }
@@ -348,6 +422,16 @@ uint64_t iommu_timeout_tsc(void)
 uint64_t iommu_fault_count(void)
 {
 	return __atomic_load_n(&faults, __ATOMIC_RELAXED);
+}
+
+uint64_t iommu_intr_blocked_count(void)
+{
+	return __atomic_load_n(&intr_blocked, __ATOMIC_RELAXED);
+}
+
+bool iommu_intr_blocking(void)
+{
+	return intr_blocking;
 }
 
 bool iommu_last_fault(struct iommu_fault *out)

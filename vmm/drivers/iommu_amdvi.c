@@ -4,8 +4,13 @@
  *
  * - Device table (2.2.2): all 65,536 entries valid, translation valid,
  *   4-level tables, read and write allowed, domain 1: every requester ID,
- *   listed in the IVRS or not, gets the same domain.  Interrupt remapping
- *   is not used (IV clear: interrupts pass through untranslated).
+ *   listed in the IVRS or not, gets the same domain.  Interrupts
+ *   (sv/amdvi_fmt.h): with the unit's intr_filter, IV set and IntCtl 01b,
+ *   so the guest's fixed and lowest-priority MSIs and I/O APIC messages
+ *   pass exactly as it programmed them while INIT, NMI, SMI, ExtINT and
+ *   LINT0/1 from any device are target-aborted (and logged); without it
+ *   IV clear, every interrupt untranslated.  Firmware's per-device IVHD
+ *   settings (InitPass etc. for its I/O APIC) are not applied.
  * - Page tables (2.2.3): mm/nested_map.c builds them with the AMD-Vi
  *   entry format (NextLevel in each PDE, 0 in a leaf of any size); hidden
  *   pages are absent, so a DMA there is blocked and logged as an
@@ -16,8 +21,13 @@
  *   7.2's AMD-Vi never writes its event log: docs/iommu.md.)
  * - An exclusion range left by firmware (3.4.3) is switched off: it would
  *   let devices past the tables.
+ * - CONTROL is written with exactly the VMM's value (amdvi_control_value):
+ *   nothing firmware left there (device-table segmentation, guest
+ *   translation, guest virtual APIC, PPR, x2APIC mode, ...) survives.
  */
 #include <arch/cpu.h>
+#include <sv/amdvi_fmt.h>
+#include <sv/console.h>
 #include <sv/iommu.h>
 #include <sv/mm.h>
 #include <sv/nested_map.h>
@@ -40,7 +50,6 @@
 
 #define CTL_EN (1ULL << 0)
 #define CTL_EVLOG_EN (1ULL << 2)
-#define CTL_COHERENT (1ULL << 10)
 #define CTL_CMDBUF_EN (1ULL << 12)
 #define STATUS_EV_OVERFLOW (1ULL << 0)
 #define EFR_IA_SUP (1ULL << 6) /* INVALIDATE_IOMMU_ALL */
@@ -51,13 +60,6 @@
 #define PTE_IR (1ULL << 61)
 #define PTE_IW (1ULL << 62)
 
-/* Device table entry (2.2.2.1), first two quadwords. */
-#define DTE_V (1ULL << 0)
-#define DTE_TV (1ULL << 1)
-#define DTE_MODE(l) ((uint64_t)(l) << 9)
-#define DTE_IR (1ULL << 61)
-#define DTE_IW (1ULL << 62)
-
 #define DEVTAB_PAGES 512 /* 65,536 entries of 32 bytes */
 #define CMDBUF_LEN_LOG2 8 /* 256 commands of 16 bytes: one page */
 #define EVLOG_LEN_LOG2 12 /* 4,096 events of 16 bytes: 64 KiB */
@@ -67,6 +69,7 @@
 #define CMD_COMPLETION_WAIT 1u
 #define CMD_INV_DEVTAB 2u
 #define CMD_INV_PAGES 3u
+#define CMD_INV_INTR_TABLE 5u
 #define CMD_INV_ALL 8u
 
 static uint64_t pte_table(uint64_t pa, unsigned int level)
@@ -95,29 +98,43 @@ static void wr(const struct iommu_unit *u, unsigned int off, uint64_t v)
 	*reg(u, off) = v;
 }
 
-/* One domain's tables and one device table for all units. */
-static uint64_t pt_root, devtab;
+/*
+ * One domain's tables and one device table for all units; irt is the
+ * one-entry, all-zero interrupt remapping table the filtering entries
+ * point at (IntCtl 01b never reads it).
+ */
+static uint64_t pt_root, devtab, irt;
+static bool devtab_filters;
 
-static int build(uint64_t span, const struct sv_range *hidden, unsigned int nhidden,
+static int build(uint64_t span, const struct sv_range *hidden, unsigned int nhidden, bool filter,
 		 const char **why)
 {
-	if (devtab)
+	if (devtab) {
+		if (filter != devtab_filters) {
+			*why = "units differ in interrupt filtering (one device table serves all)";
+			return -SV_EINVAL;
+		}
 		return 0;
+	}
 	struct nested_format f = { pte_table, pte_leaf, true, false };
 	if (nested_map_build(&f, MIN(span, 1ULL << 48), hidden, nhidden, 0, &pt_root) < 0) {
 		*why = "out of pool memory for the page tables";
 		return -SV_ENOMEM;
 	}
+	irt = palloc_page(); /* zeroed: its one entry has RemapEn clear */
 	devtab = palloc_pages(DEVTAB_PAGES, DEVTAB_PAGES);
-	if (!devtab) {
-		*why = "out of pool memory for the 2 MiB device table";
+	if (!devtab || !irt) {
+		*why = "out of pool memory for the 2 MiB device table or its interrupt table";
 		return -SV_ENOMEM;
 	}
+	struct amdvi_dte_cfg cfg = { pt_root, 4, DOMAIN_ID,
+				     filter ? AMDVI_INTR_FILTER : AMDVI_INTR_PASS, irt };
+	uint64_t e[4];
+	amdvi_dte_build(&cfg, e);
 	uint64_t *d = phys_to_virt(devtab);
-	for (unsigned int i = 0; i < 65536; i++) {
-		d[4 * i] = DTE_V | DTE_TV | DTE_MODE(4) | pt_root | DTE_IR | DTE_IW;
-		d[4 * i + 1] = DOMAIN_ID;
-	}
+	for (unsigned int i = 0; i < 65536; i++)
+		memcpy(&d[4 * i], e, sizeof(e));
+	devtab_filters = filter;
 	return 0;
 }
 
@@ -173,7 +190,7 @@ static int amdvi_enable(struct iommu_unit *u, uint64_t span, const struct sv_ran
 		return -SV_ENODEV;
 	}
 	u->ecap = efr;
-	int r = build(span, hidden, nhidden, why);
+	int r = build(span, hidden, nhidden, u->intr_filter, why);
 	if (r < 0)
 		return r;
 	u->cmdbuf = palloc_page();
@@ -182,8 +199,14 @@ static int amdvi_enable(struct iommu_unit *u, uint64_t span, const struct sv_ran
 		*why = "out of pool memory for the command buffer and event log";
 		return -SV_ENOMEM;
 	}
-	/* Off first: firmware may have left it running with tables of its own. */
-	wr(u, CONTROL, rd(u, CONTROL) & ~(CTL_EN | CTL_CMDBUF_EN | CTL_EVLOG_EN));
+	/*
+	 * Off first: firmware may have left it running with tables of its
+	 * own.  All of CONTROL goes to 0, not only the enables: a bit left
+	 * from firmware (device-table segmentation, guest translation) would
+	 * change how the unit reads the VMM's tables.
+	 */
+	uint64_t fw_control = rd(u, CONTROL);
+	wr(u, CONTROL, 0);
 	wr(u, EXCL_BASE, 0);
 	wr(u, EXCL_LIMIT, 0);
 	wr(u, DEVTAB_BASE, devtab | (DEVTAB_PAGES - 1));
@@ -195,8 +218,10 @@ static int amdvi_enable(struct iommu_unit *u, uint64_t span, const struct sv_ran
 	wr(u, EV_TAIL, 0);
 	wr(u, STATUS, STATUS_EV_OVERFLOW); /* write-1-to-clear */
 	__asm__ volatile("wbinvd" ::: "memory");
-	wr(u, CONTROL, (rd(u, CONTROL) & ~0xffULL) | CTL_EN | CTL_EVLOG_EN | CTL_CMDBUF_EN |
-			       CTL_COHERENT);
+	uint64_t control = amdvi_control_value(u->ivhd_flags);
+	wr(u, CONTROL, control);
+	sv_printf("iommu: AMD-Vi unit at %lx: CONTROL %lx (firmware left %lx)\n", (unsigned long)u->base,
+		  (unsigned long)control, (unsigned long)fw_control);
 	u->evlog_head = 0;
 	/* Nothing the unit cached from firmware's tables may survive. */
 	bool ok;
@@ -206,7 +231,9 @@ static int amdvi_enable(struct iommu_unit *u, uint64_t span, const struct sv_ran
 		ok = true;
 		for (unsigned int id = 0; id < 65536 && ok; id++) {
 			ok = command(u, id | ((uint64_t)CMD_INV_DEVTAB << 60), 0);
-			if (ok && id % 128 == 127)
+			/* Interrupt table entries firmware's remapping may have left cached. */
+			ok = ok && command(u, id | ((uint64_t)CMD_INV_INTR_TABLE << 60), 0);
+			if (ok && id % 64 == 63)
 				ok = sync(u);
 		}
 		/* All pages of the domain: S set, address with every bit from 12 up. */
@@ -219,6 +246,7 @@ static int amdvi_enable(struct iommu_unit *u, uint64_t span, const struct sv_ran
 		return -SV_ETIMEOUT;
 	}
 	u->tables = devtab;
+	u->intr_blocking = devtab_filters;
 	return 0;
 }
 
@@ -267,15 +295,19 @@ static unsigned int amdvi_poll(struct iommu_unit *u, struct iommu_fault *out, un
 		volatile uint64_t *e = phys_to_virt(u->evlog + head);
 		uint64_t lo = e[0], hi = e[1];
 		head = (uint32_t)((head + 16) % size);
-		unsigned int code = (unsigned int)(lo >> 60);
-		if (code != 0x2 && code != 0x1)
-			continue; /* only DMA the tables refused is reported */
+		struct amdvi_event ev;
+		amdvi_event_decode(lo, hi, &ev);
+		if (ev.kind == AMDVI_EV_OTHER)
+			continue; /* only requests the tables refused are reported */
 		struct iommu_fault *f = &out[n++];
-		f->sid = (uint16_t)lo;
-		f->reason = (uint16_t)code;
-		f->write = (lo >> 53) & 1;
-		f->addr = hi;
-		f->what = event_name(code);
+		f->sid = ev.devid;
+		f->reason = ev.code;
+		f->write = ev.write;
+		f->intr = ev.kind == AMDVI_EV_INTR;
+		f->addr = ev.addr;
+		/* An interrupt the device table aborted is logged as an I/O page fault with the I flag. */
+		f->what = f->intr ? "AMD-Vi: interrupt request aborted by the device table"
+				  : event_name(ev.code);
 	}
 	if (head != u->evlog_head) {
 		u->evlog_head = head;

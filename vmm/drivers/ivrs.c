@@ -26,6 +26,25 @@ static size_t entry_len(const uint8_t *p, size_t avail)
 	return 0;
 }
 
+/*
+ * A special-device entry (5.2.2.2, type 48h: DTE setting at byte 3,
+ * handle at 4, requester ID at 5-6, variety at 7), kept once however
+ * many IVHD blocks of the same IOMMU repeat it.
+ */
+static void add_special(const uint8_t *p, struct ivrs_info *out)
+{
+	struct ivrs_special s = { p[7], p[4], rd16(p + 5) };
+
+	for (unsigned int i = 0; i < out->nspecial; i++)
+		if (out->special[i].variety == s.variety && out->special[i].handle == s.handle)
+			return;
+	if (out->nspecial == IVRS_MAX_SPECIAL)
+		return;
+	out->special[out->nspecial++] = s;
+	if (s.variety == IVRS_SPECIAL_IOAPIC)
+		out->nioapic++;
+}
+
 static int parse_ivhd(const uint8_t *e, size_t elen, struct ivrs_info *out, const char **why)
 {
 	uint8_t type = e[0];
@@ -47,6 +66,8 @@ static int parse_ivhd(const uint8_t *e, size_t elen, struct ivrs_info *out, cons
 			return acpi_fail(why, -SV_EINVAL, "IVRS device entry of a type with no known length");
 		if (l > elen - off)
 			return acpi_fail(why, -SV_EINVAL, "IVRS device entry past its IVHD block");
+		if (e[off] == IVRS_ENTRY_SPECIAL)
+			add_special(e + off, out);
 		n++;
 		off += l;
 	}

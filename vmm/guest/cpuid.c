@@ -35,8 +35,11 @@
 #define E1_ECX_HIDDEN (BIT(2) | BIT(10) | BIT(23) | BIT(24) | BIT(28))
 /* Leaf 0xD.1 EAX: XFD (4), the extended-feature-disable MSRs of AMX. */
 #define D1_EAX_HIDDEN BIT(4)
-/* 0x80000008 EBX: IRPERF, the instructions-retired counter (1). */
-#define E8_EBX_HIDDEN BIT(1)
+/*
+ * 0x80000008 EBX: IRPERF, the instructions-retired counter (1); VIRT_SSBD
+ * (25): VIRT_SPEC_CTRL is not emulated (SSBD goes through SPEC_CTRL).
+ */
+#define E8_EBX_HIDDEN (BIT(1) | BIT(25))
 
 void cpuid_filter(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {

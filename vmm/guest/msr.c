@@ -330,9 +330,33 @@ static enum msr_result amd(const struct msr_hw *hw, uint32_t msr, bool write, ui
 	 * guest's, as the legacy banks it reaches natively.
 	 */
 	if (msr >= MSR_AMD_SMCA_FIRST && msr <= MSR_AMD_SMCA_LAST) {
+		/* Only the banks MCG_CAP[7:0] counts exist; nothing else gets guest values. */
+		uint64_t cap;
+		if (hw->read(MSR_MCG_CAP, &cap) || (msr - MSR_AMD_SMCA_FIRST) / 16 >= (cap & 0xff))
+			return MSR_GP;
 		if (write)
 			return hw->write(msr, *value) ? MSR_GP : MSR_EMULATED;
 		return hw->read(msr, value) ? MSR_GP : MSR_EMULATED;
+	}
+	if (msr >= MSR_AMD_X2APIC_EXT_FIRST && msr <= MSR_AMD_X2APIC_EXT_LAST) {
+		/*
+		 * The extended APIC space in x2APIC mode.  Reads are the
+		 * guest's own LAPIC.  The extended LVTs may deliver fixed
+		 * vectors or NMI only: SMI and ExtINT would reach the VMM
+		 * while a process runs, past TPR (as apic_lvt_filter does for
+		 * the architectural LVTs).  ECTRL and the interrupt enable
+		 * registers could mask the VMM's own budget timer vector:
+		 * never written.  A CPU not in x2APIC mode refuses it all.
+		 */
+		if (!write)
+			return hw->read(msr, value) ? MSR_GP : MSR_EMULATED;
+		if (msr < MSR_AMD_X2APIC_EILVT_FIRST || msr > MSR_AMD_X2APIC_EILVT_LAST || (*value >> 32))
+			return MSR_GP;
+		uint64_t lvt = *value & 0x107ffULL; /* mask, message type, vector */
+		uint64_t type = (lvt >> 8) & 7;
+		if (type != 0 && type != 4)
+			lvt = (lvt & ~0x700ULL) | 0x10000ULL; /* masked, fixed */
+		return hw->write(msr, lvt) ? MSR_GP : MSR_EMULATED;
 	}
 	switch (msr) {
 	case MSR_AMD_PATCH_LOADER:

@@ -131,6 +131,7 @@ static int64_t hc_stats(struct hc_call *c)
 	s.iommu_state = (uint32_t)iommu_state();
 	s.iommu_units = iommu_units_on();
 	s.iommu_faults = iommu_fault_count();
+	s.iommu_intr_blocked = iommu_intr_blocked_count();
 	/* Tools built against an older struct get the part they know. */
 	size_t n = sizeof(s);
 	if (c->arg[1] < __builtin_offsetof(struct sv_stats, cpus))

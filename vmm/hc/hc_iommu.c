@@ -37,6 +37,9 @@ static int64_t hc_iommu(struct hc_call *c)
 	s.canary_pool = iommu_canary_pa(1);
 	s.canary_image_ok = iommu_canary_intact(0);
 	s.canary_pool_ok = iommu_canary_intact(1);
+	s.intr_mode = (uint32_t)iommu_intr_mode;
+	s.intr_blocking = iommu_intr_blocking();
+	s.intr_blocked = iommu_intr_blocked_count();
 	int rc = gm_copy_to(c->phys, &c->paging, c->arg[0], &s, n);
 	return rc ? rc : (int64_t)n;
 }

@@ -235,6 +235,8 @@ struct sv_stats {
 	uint32_t iommu_state;     /* SV_IOMMU_OFF, _NONE, _ON, _FAILED */
 	uint32_t iommu_units;     /* units translating */
 	uint64_t iommu_faults;    /* blocked DMAs seen since boot */
+	/* Since device interrupts are blocked (docs/iommu.md). */
+	uint64_t iommu_intr_blocked; /* interrupt requests (INIT, NMI, ...) the units reported aborting */
 };
 
 /* CPU states in sv_cpu_stats.state. */
@@ -281,6 +283,10 @@ struct sv_iommu_info {
 	uint32_t last_write; /* 1 write, 0 read */
 	uint64_t canary_image, canary_pool; /* physical addresses of the self-test pages */
 	uint32_t canary_image_ok, canary_pool_ok; /* 1: every byte as at boot */
+	/* Since device interrupts are blocked. */
+	uint32_t intr_mode;     /* iommu_intr=: 0 auto, 1 block, 2 pass */
+	uint32_t intr_blocking; /* 1: every unit blocks INIT, NMI, SMI and ExtINT from devices */
+	uint64_t intr_blocked;  /* interrupt requests the units reported aborting (not in faults) */
 };
 
 #endif

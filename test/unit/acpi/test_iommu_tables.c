@@ -84,6 +84,12 @@ static void test_recorded_ivrs(void)
 	CHECK_EQ(v.units[0].flags, 0xd1);
 	CHECK_EQ(v.units[0].nentries, 8);
 	CHECK_EQ(v.nivmd, 0);
+	/* The special-device entry: I/O APIC 0 sends as 00:14.0 (QEMU's southbridge ID). */
+	CHECK_EQ(v.nspecial, 1);
+	CHECK_EQ(v.nioapic, 1);
+	CHECK_EQ(v.special[0].variety, IVRS_SPECIAL_IOAPIC);
+	CHECK_EQ(v.special[0].handle, 0);
+	CHECK_EQ(v.special[0].devid, 0x00a0);
 }
 
 /*

@@ -220,6 +220,10 @@ static void bitmaps(void)
 		EQ(svm_pm_pass(pm, must_pass[i].msr) & must_pass[i].access, must_pass[i].access);
 		EQ(vmx_bm_pass(bm, must_pass[i].msr) & must_pass[i].access, must_pass[i].access);
 	}
+	/* AMD's extended x2APIC registers (ECTRL, IER, extended LVTs) always exit on SVM. */
+	for (uint32_t m = 0x840; m <= 0x8ff; m++)
+		EQ(svm_pm_pass(pm, m), 0);
+	EQ(svm_pm_pass(pm, 0x83f), MSR_PASS_RW);
 	/* Vendor differences: SVM keeps EFER and PAT (VMCB fields) and the APIC writes. */
 	EQ(svm_pm_pass(pm, 0xc0000080), 0);
 	EQ(vmx_bm_pass(bm, 0xc0000080), MSR_PASS_RW);
@@ -322,6 +326,14 @@ static void fake_cpu(struct msr_cpu_info *ci, bool amd)
 		fake_set(MSR_AMD_LS_CFG, 0x400);
 		fake_set(MSR_AMD_MMIO_CONF_BASE, 0xb0000021);
 		fake_set(0xc0002001, 0x1234); /* an SMCA bank's status */
+		fake_set(0xc0002011, 0x5678); /* bank 1's */
+		fake_set(0xc0002021, 0x9abc); /* bank 2's: beyond MCG_CAP's count */
+		fake_set(MSR_MCG_CAP, 0x102); /* two banks */
+		fake_set(0x840, 0x40004); /* EFEAT */
+		fake_set(0x841, 0);
+		fake_set(0x848, 0xff);
+		fake_set(0x850, 0x10000);
+		fake_set(0x853, 0x10000);
 		fake_set(MSR_AMD_INT_PENDING, 0);
 	} else {
 		fake_set(MSR_MISC_ENABLE, 0x400450089ULL); /* fast strings, TCC, perfmon, EIST, MONITOR, limit CPUID, XD disable */
@@ -532,6 +544,31 @@ static void amd_msrs(void)
 	EQ(wr(&ci, &sh, 0xc0002001, 0), MSR_EMULATED);
 	EQ(fake_get(0xc0002001), 0);
 	EQ(rd(&ci, &sh, 0xc0002002, &v), MSR_GP);
+	EQ(rd(&ci, &sh, 0xc0002011, &v), MSR_EMULATED);
+	EQ(v, 0x5678);
+	/* A bank MCG_CAP does not count, and the undefined rest, never reach it. */
+	EQ(rd(&ci, &sh, 0xc0002021, &v), MSR_GP);
+	EQ(wr(&ci, &sh, 0xc0002021, 0), MSR_GP);
+	EQ(fake_get(0xc0002021), 0x9abc);
+	EQ(wr(&ci, &sh, 0xc0002400, 0), MSR_GP);
+	EQ(wr(&ci, &sh, 0xc0002fff, 0), MSR_GP);
+	/* The extended x2APIC registers: reads real, extended LVTs filtered, the rest refused. */
+	EQ(rd(&ci, &sh, 0x840, &v), MSR_EMULATED);
+	EQ(v, 0x40004);
+	EQ(wr(&ci, &sh, 0x841, 1), MSR_GP);
+	EQ(fake_get(0x841), 0);
+	EQ(wr(&ci, &sh, 0x848, 0), MSR_GP);
+	EQ(fake_get(0x848), 0xff);
+	EQ(wr(&ci, &sh, 0x850, 0x4fa), MSR_EMULATED); /* NMI */
+	EQ(fake_get(0x850), 0x4fa);
+	EQ(wr(&ci, &sh, 0x850, 0x0f9), MSR_EMULATED); /* fixed */
+	EQ(fake_get(0x850), 0x0f9);
+	EQ(wr(&ci, &sh, 0x853, 0x2f9), MSR_EMULATED); /* SMI: masked, made fixed */
+	EQ(fake_get(0x853), 0x100f9);
+	EQ(wr(&ci, &sh, 0x853, 0x7f9 | 0xfff00000ULL), MSR_EMULATED); /* ExtINT, junk bits */
+	EQ(fake_get(0x853), 0x100f9);
+	EQ(wr(&ci, &sh, 0x853, 1ULL << 32), MSR_GP);
+	EQ(wr(&ci, &sh, 0x860, 0), MSR_GP);
 	/* Intel's do not exist here. */
 	EQ(rd(&ci, &sh, MSR_MISC_ENABLE, &v), MSR_GP);
 	EQ(rd(&ci, &sh, MSR_PLATFORM_INFO, &v), MSR_GP);
@@ -625,7 +662,7 @@ static void cpuid(void)
 	EQ(r.edx, ~0u);
 	r = (struct cpuid_regs){ ~0u, ~0u, ~0u, ~0u };
 	cpuid_filter(0x80000008u, 0, &r);
-	EQ(r.ebx, ~2u);
+	EQ(r.ebx, ~(2u | (1u << 25)));
 }
 
 /* ---- VMX debug controls (vmx_caps.c) ---- */

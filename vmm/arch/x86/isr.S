@@ -138,18 +138,28 @@ save_rest:
 	jz 2f
 	testl $ENTRY_F_IBRS, entry_flags(%rip)
 	jz 1f
+	/*
+	 * The flags are the boot CPU's plan: a CPU whose microcode refuses
+	 * the write (mixed microcode; spec.c says so at boot) takes #GP
+	 * here, which the .sv_fixup entries turn into "go on" instead of
+	 * halting the VMM on a process's syscall.
+	 */
 	movl $MSR_SPEC_CTRL, %ecx
 	movq spec_host_ctrl(%rip), %rax
 	movq %rax, %rdx
 	shrq $32, %rdx
-	wrmsr
+4:	wrmsr
 1:	testl $ENTRY_F_IBPB, entry_flags(%rip)
 	jz 3f
 	movl $MSR_PRED_CMD, %ecx
 	movl $1, %eax
 	xorl %edx, %edx
-	wrmsr
+5:	wrmsr
 3:	RSB_FILL %ecx
+	.pushsection .sv_fixup, "a"
+	.balign 8
+	.quad 4b, 1b, 5b, 3b
+	.popsection
 2:	movq %rsp, %rdi
 	call trap_dispatch
 	.globl isr_return

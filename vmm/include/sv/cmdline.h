@@ -7,6 +7,7 @@
  * the console and ignored.  Options: console=com1..com4|PORT;
  * selftest=fault (a deliberate page fault, to see the exception dump);
  * selftest=ap-silent; max_cpus=N; iommu=auto|required|off (sv/iommu.h);
+ * iommu_intr=auto|block|pass (sv/iommu.h);
  * tpm=auto|required|off (sv/tpm.h).
  */
 void cmdline_apply(const char *cmdline);

@@ -33,12 +33,23 @@ enum iommu_state {
 #define IOMMU_MAX_UNITS 8
 #define IOMMU_REG_PAGES 4 /* register pages mapped per unit (16 KiB: AMD-Vi's minimum) */
 
-/* A blocked DMA as a unit recorded it. */
+/*
+ * iommu_intr= on the VMM command line: what the units do with interrupts
+ * from devices (docs/iommu.md, "Interrupts from devices").
+ */
+enum iommu_intr_mode {
+	IOMMU_INTR_AUTO,  /* block where the unit can: AMD-Vi whose IVRS names an I/O APIC */
+	IOMMU_INTR_BLOCK, /* AMD-Vi: block even without an I/O APIC in the IVRS */
+	IOMMU_INTR_PASS,  /* leave every device interrupt untranslated (the old behaviour) */
+};
+
+/* A blocked DMA or interrupt request as a unit recorded it. */
 struct iommu_fault {
 	uint16_t segment;
 	uint16_t sid;     /* requester: bus << 8 | device << 3 | function */
 	uint64_t addr;    /* the DMA address, page-aligned where the unit reports pages */
 	bool write;
+	bool intr;        /* an interrupt request (AMD-Vi: the I flag), not a DMA */
 	uint16_t reason;  /* the vendor's fault reason or event code */
 	const char *what; /* that reason in words */
 };
@@ -65,6 +76,8 @@ struct iommu_unit {
 	uint16_t segment;
 	uint16_t devid;        /* AMD-Vi: the IOMMU's own requester ID */
 	uint16_t cap_off;      /* AMD-Vi: its capability block */
+	uint8_t ivhd_flags;    /* AMD-Vi: the IVHD flags (HyperTransport tuning for CONTROL) */
+	bool intr_filter;      /* AMD-Vi: set before enable(): block INIT/NMI/SMI/ExtINT */
 	volatile uint8_t *regs[IOMMU_REG_PAGES]; /* uncached mappings of the first pages */
 	unsigned int nregs;
 	/* Vendor state, set by enable(). */
@@ -72,6 +85,7 @@ struct iommu_unit {
 	uint64_t tables;       /* VT-d: root table; AMD-Vi: device table */
 	uint64_t cmdbuf, evlog; /* AMD-Vi: command buffer, event log */
 	uint32_t evlog_head;
+	bool intr_blocking;    /* enable() left device INIT/NMI/SMI/ExtINT blocked */
 	bool on;
 };
 
@@ -83,6 +97,10 @@ extern enum iommu_mode iommu_mode;
 /* Parses "auto", "required", "off"; returns 0 or -SV_EINVAL. */
 int iommu_parse_mode(const char *s, size_t len, enum iommu_mode *out);
 const char *iommu_mode_name(enum iommu_mode m);
+/* The iommu_intr= mode; parses "auto", "block", "pass" (0 or -SV_EINVAL). */
+extern enum iommu_intr_mode iommu_intr_mode;
+int iommu_parse_intr(const char *s, size_t len, enum iommu_intr_mode *out);
+const char *iommu_intr_name(enum iommu_intr_mode m);
 
 /*
  * Finds the units (DMAR, then IVRS) from the ACPI tables the boot loader
@@ -129,6 +147,10 @@ uint64_t iommu_timeout_tsc(void);
 
 /* Faults seen since boot, and the last one (false when none). */
 uint64_t iommu_fault_count(void);
+/* Interrupt requests the units reported blocking, since boot (not in the fault count). */
+uint64_t iommu_intr_blocked_count(void);
+/* True when every unit translates and blocks INIT/NMI/SMI/ExtINT from devices. */
+bool iommu_intr_blocking(void);
 bool iommu_last_fault(struct iommu_fault *out);
 
 /*

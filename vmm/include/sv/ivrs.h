@@ -32,8 +32,25 @@
 #define IVRS_ENTRY_ACPI_HID 0xf0 /* the variable-length device entry */
 #define IVRS_ENTRY_HID_LEN 22    /* its fixed part; the UID follows */
 
+#define IVRS_ENTRY_SPECIAL 0x48  /* an I/O APIC or HPET and its requester ID */
+#define IVRS_SPECIAL_IOAPIC 1    /* its variety byte */
+#define IVRS_SPECIAL_HPET 2
+
 #define IVRS_MAX_UNITS 8
 #define IVRS_MAX_IVMD 16
+#define IVRS_MAX_SPECIAL 16
+
+/*
+ * A special-device entry (type 48h): which I/O APIC (by its APIC ID) or
+ * HPET sends its interrupts with which requester ID.  Firmware lists
+ * them so that an OS can remap their interrupts; the VMM takes an I/O
+ * APIC among them as the sign that the unit remaps interrupts.
+ */
+struct ivrs_special {
+	uint8_t variety; /* IVRS_SPECIAL_IOAPIC or _HPET (others are kept too) */
+	uint8_t handle;  /* the I/O APIC ID or HPET number */
+	uint16_t devid;
+};
 
 struct ivrs_unit {
 	uint64_t base;      /* MMIO registers (16 KiB at least), 16 KiB-aligned */
@@ -62,8 +79,11 @@ struct ivrs_info {
 	unsigned int nivmd;
 	unsigned int total_ivmd;
 	unsigned int nstructs; /* every block walked, of every type */
+	unsigned int nspecial; /* distinct (variety, handle) special devices in special[] */
+	unsigned int nioapic;  /* of those, I/O APICs */
 	struct ivrs_unit units[IVRS_MAX_UNITS];
 	struct ivrs_ivmd ivmd[IVRS_MAX_IVMD];
+	struct ivrs_special special[IVRS_MAX_SPECIAL];
 };
 
 /*

@@ -49,8 +49,19 @@
 #define MSR_AMD_SEV_STATUS 0xc0010131
 #define MSR_AMD_LS_CFG 0xc0011020
 #define MSR_AMD_DE_CFG 0xc0011029
+/* Scalable MCA (APM 2 9.3.2.1): 16 registers per bank, at most 64 banks. */
 #define MSR_AMD_SMCA_FIRST 0xc0002000
-#define MSR_AMD_SMCA_LAST 0xc0002fff
+#define MSR_AMD_SMCA_LAST 0xc00023ff
+#define MSR_MCG_CAP 0x179
+/*
+ * AMD's extended APIC registers in x2APIC mode (APM 2 16.4.5, MSR
+ * 0x800 + offset/16): EFEAT 0x840, ECTRL 0x841, IER 0x848-0x84f, the
+ * extended LVTs 0x850-0x853.  Intel defines nothing there.
+ */
+#define MSR_AMD_X2APIC_EXT_FIRST 0x840
+#define MSR_AMD_X2APIC_EXT_LAST 0x8ff
+#define MSR_AMD_X2APIC_EILVT_FIRST 0x850
+#define MSR_AMD_X2APIC_EILVT_LAST 0x853
 
 /* DEBUGCTL: BTF only (single-step on branches); LBR, BTS and the rest are not offered. */
 #define MSR_DEBUGCTL_GUEST_BITS (1ULL << 1)

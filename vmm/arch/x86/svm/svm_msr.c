@@ -14,8 +14,40 @@
 #include "svm.h"
 #include "svm_msr_table.h"
 
-/* SCE, LME, LMA, NXE, LMSLE, FFXSR, TCE (APM 2 3.1.7). */
-#define EFER_WRITABLE 0xfd01ULL
+/*
+ * The EFER bits a guest may write (APM 2 3.1.7): SCE, LME and LMA always;
+ * the others only where this CPU has them, since VMRUN refuses a VMCB
+ * whose EFER holds a bit the CPU does not implement, and a failed VMRUN
+ * would cost the VMM this CPU.  SVME is the VMM's (the guest sees no SVM).
+ */
+#define EFER_LMSLE (1ULL << 13)
+#define EFER_FFXSR (1ULL << 14)
+#define EFER_TCE (1ULL << 15)
+#define EFER_AIBRSE (1ULL << 21)
+
+static uint64_t efer_writable(void)
+{
+	struct cpuid_regs e1, e8, e21 = { 0 };
+	uint64_t m = EFER_SCE | EFER_LME | EFER_LMA;
+
+	cpuid_count(0x80000000, 0, &e1);
+	uint32_t max = e1.eax;
+	cpuid_count(0x80000001, 0, &e1);
+	if (e1.edx & (1u << 20))
+		m |= EFER_NXE;
+	if (e1.edx & (1u << 25))
+		m |= EFER_FFXSR;
+	if (e1.ecx & (1u << 17))
+		m |= EFER_TCE;
+	cpuid_count(0x80000008, 0, &e8);
+	if (!(e8.ebx & (1u << 20))) /* EferLmsleUnsupported */
+		m |= EFER_LMSLE;
+	if (max >= 0x80000021)
+		cpuid_count(0x80000021, 0, &e21);
+	if (e21.eax & (1u << 8)) /* Automatic IBRS: the guest's own, VMRUN switches EFER */
+		m |= EFER_AIBRSE;
+	return m;
+}
 
 int svm_msrpm_init(uint8_t *msrpm)
 {
@@ -36,9 +68,12 @@ bool svm_msr_exit(struct sv_vcpu *v, struct svm_vcpu *s, bool write)
 			 * reserved bits get #GP as on bare metal.  LMA is the
 			 * CPU's to set, so a write keeps the current value.
 			 */
-			if (val & ~EFER_WRITABLE)
-				return false;
 			uint64_t cur = s->vmcb->save.efer;
+			if (val & ~efer_writable())
+				return false;
+			/* LME changes only with paging off (APM 2 14.6.1): else #GP. */
+			if (((val ^ cur) & EFER_LME) && (s->vmcb->save.cr0 & CR0_PG))
+				return false;
 			s->vmcb->save.efer = (val & ~EFER_LMA) | (cur & EFER_LMA) | EFER_SVME;
 		} else {
 			val = s->vmcb->save.efer & ~EFER_SVME;

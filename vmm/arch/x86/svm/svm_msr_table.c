@@ -37,7 +37,7 @@ const struct msr_pass svm_msr_pass[] = {
 	{ 0x830, 0x830, MSR_PASS_R, "x2APIC ICR: writes go to guest/apic.c, since INIT and SIPI are the VMM's on SVM" },
 	{ 0x831, 0x832, MSR_PASS_RW, "x2APIC LVT timer: a fixed vector to the guest" },
 	{ 0x833, 0x837, MSR_PASS_R, "x2APIC LVT thermal, PMC, LINT0, LINT1, error: writes go to guest/apic.c, which refuses INIT and SMI delivery" },
-	{ 0x838, 0x8ff, MSR_PASS_RW, "x2APIC timer counts, divide, self-IPI: the guest's own LAPIC" },
+	{ 0x838, 0x83f, MSR_PASS_RW, "x2APIC timer counts, divide, self-IPI (fixed vectors only): the guest's own LAPIC; AMD's extended APIC registers above exit to guest/msr.c, which filters their LVTs" },
 	{ 0xc0000081, 0xc0000084, MSR_PASS_RW, "STAR/LSTAR/CSTAR/SFMASK: VMLOAD/VMSAVE switch them (APM 2 15.5.2)" },
 	{ 0xc0000100, 0xc0000102, MSR_PASS_RW, "FS/GS/KERNEL_GS base: VMRUN and VMLOAD/VMSAVE switch them; written on every guest context switch" },
 	{ 0xc0000103, 0xc0000103, MSR_PASS_RW, "TSC_AUX: read by the guest's RDTSCP/RDPID; the VMM executes neither" },

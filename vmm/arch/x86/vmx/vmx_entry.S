@@ -60,6 +60,10 @@ vmx_enter:
 	movl $1, %r12d
 	movl $2, %ecx
 	cmovzl %ecx, %r12d
+	/* The guest's values loaded above must not outlive the failure either. */
+	pushq %r12
+	CLEAR_GPRS
+	popq %r12
 	addq $8, %rsp              /* launched */
 	movq 8(%rsp), %rbx         /* spec */
 	SPEC_CTRL_TO_HOST %rbx
