@@ -4,7 +4,8 @@
  * at its PTP timeout with its reason (never hang), and a CRB modelled by
  * a thread must carry a command and refuse a response whose size field
  * lies.  Time runs ten times faster here (tpm_deadline below), so each
- * timeout is checked in the driver's milliseconds without waiting them.
+ * timeout is checked in the driver's milliseconds without waiting them
+ * (real time while the modelled CRB must answer).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -43,9 +44,16 @@ static uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+/*
+ * Real microseconds per driver millisecond: 100 while a timeout is
+ * awaited, 1000 (real time) while the model thread must answer in time
+ * on a host that runs other tests beside this one.
+ */
+static volatile unsigned int us_per_ms = 100;
+
 uint64_t tpm_deadline(unsigned int ms)
 {
-	return now_us() + (uint64_t)ms * 100;
+	return now_us() + (uint64_t)ms * us_per_ms;
 }
 
 bool tpm_past(uint64_t deadline)
@@ -63,10 +71,14 @@ volatile uint8_t *tpm_map_page(uint64_t pa)
 	return pages[(pa - TPM_TIS_BASE) / 4096];
 }
 
-/* How long a call took, in the driver's milliseconds. */
+/*
+ * How long a call took, in the driver's milliseconds.  The checks want
+ * at least the timeout and less than twice it: the upper bound only says
+ * "it ended", loose enough for a loaded host running tests in parallel.
+ */
 static unsigned int ms_since(uint64_t t0)
 {
-	return (unsigned int)((now_us() - t0) / 100);
+	return (unsigned int)((now_us() - t0) / us_per_ms);
 }
 
 static void setup(struct tpm_dev *d, enum tpm_iface iface, uint64_t control)
@@ -98,7 +110,7 @@ static void test_tis_dead(void)
 	uint64_t t0 = now_us();
 	CHECK(tpm_tis.request_locality(&d, 2, &why) == -SV_EBUSY);
 	unsigned int took = ms_since(t0);
-	CHECK(took >= TPM_TIMEOUT_A && took < TPM_TIMEOUT_A + 200);
+	CHECK(took >= TPM_TIMEOUT_A && took < 2 * TPM_TIMEOUT_A);
 	CHECK_WHY(why, "the locality was not granted within TIMEOUT_A");
 	CHECK(pages[2][0] == 0x20);
 
@@ -111,7 +123,7 @@ static void test_tis_dead(void)
 	t0 = now_us();
 	CHECK(tpm_tis.transmit(&d, cmd, sizeof(cmd), rsp, sizeof(rsp), &why) == -SV_EBUSY);
 	took = ms_since(t0);
-	CHECK(took >= TPM_TIMEOUT_D && took < TPM_TIMEOUT_D + 500);
+	CHECK(took >= TPM_TIMEOUT_D && took < 2 * TPM_TIMEOUT_D);
 	CHECK_WHY(why, "burstCount stayed 0 for TIMEOUT_D");
 
 	/* The interface is left with commandReady written: idle for the guest. */
@@ -207,13 +219,14 @@ static void test_crb(void)
 	uint64_t t0 = now_us();
 	CHECK(tpm_crb.request_locality(&d, 0, &why) == -SV_EBUSY);
 	unsigned int took = ms_since(t0);
-	CHECK(took >= TPM_TIMEOUT_A && took < TPM_TIMEOUT_A + 200);
+	CHECK(took >= TPM_TIMEOUT_A && took < 2 * TPM_TIMEOUT_A);
 	CHECK_WHY(why, "locality 0 was not granted within TIMEOUT_A");
 	CHECK(tpm_crb.request_locality(&d, 2, &why) == -SV_EINVAL);
 
 	model_run = 1;
 	model_mode = MODEL_GOOD;
 	pthread_create(&th, NULL, crb_model, NULL);
+	us_per_ms = 1000;
 	CHECK(tpm_crb.request_locality(&d, 0, &why) == 0);
 	CHECK(tpm_crb.transmit(&d, cmd, sizeof(cmd), rsp, sizeof(rsp), &why) == 28);
 	CHECK(rsp[5] == 28 && rsp[11] == 16);
@@ -228,7 +241,7 @@ static void test_crb(void)
 	t0 = now_us();
 	CHECK(tpm_crb.transmit(&d, cmd, sizeof(cmd), rsp, sizeof(rsp), &why) == -SV_EBUSY);
 	took = ms_since(t0);
-	CHECK(took >= TPM_DURATION && took < TPM_DURATION + 300);
+	CHECK(took >= TPM_DURATION && took < 2 * TPM_DURATION);
 	CHECK_WHY(why, "no response within the command duration");
 	CHECK(*reg(CTRL + 0x08) == 0); /* cancel written back to 0 */
 
