@@ -80,23 +80,8 @@ if [ -n "$pcr" ] && [ -c /dev/tpm0 ]; then
         echo "SVTEST FAIL tpm-pcr-one-extend: events $n0 -> $n1, PCR $got -> $got2 ($(cat /tmp/tpm-load.out))"
     fi
 fi
-# TIS: localities 1-4 read as the sink page (0xff), locality 0 as the
-# TPM (TPM_ACCESS valid).  tpm_tis holds the region busy, and /dev/mem
-# refuses busy ranges, so it is unbound for the read and bound again.
-if [ "$drv" = tpm_tis ] && [ "$mode" = tpm ]; then
-    dev=$(basename "$(readlink /sys/class/tpm/tpm0/device)")
-    echo "$dev" > /sys/bus/platform/drivers/tpm_tis/unbind 2>/dev/null ||
-        echo "$dev" > /sys/bus/pnp/drivers/tpm_tis/unbind
-    loc0=$(dd if=/dev/mem bs=4096 skip=$((0xfed40000 / 4096)) count=1 2>/dev/null | od -An -tx1 -N1 | tr -d ' ')
-    hid=$(dd if=/dev/mem bs=4096 skip=$((0xfed41000 / 4096)) count=4 2>/dev/null | od -An -v -tx1 | tr -s ' \n' '\n\n' | grep -v '^$' | sort -u | tr '\n' ' ')
-    echo "SVTEST tpm-loc0-access $loc0"
-    echo "SVTEST tpm-loc1-4 $hid"
-    echo "$dev" > /sys/bus/platform/drivers/tpm_tis/bind 2>/dev/null ||
-        echo "$dev" > /sys/bus/pnp/drivers/tpm_tis/bind
-    sleep 1
-fi
 if [ -c /dev/tpm0 ] && [ -n "$pcr" ]; then
-    # The guest's own driver after the VMM's extends (and after the rebind).
+    # The guest's own driver after the VMM's extends.
     exec 3<>/dev/tpm0
     printf '\200\001\000\000\000\014\000\000\001\173\000\020' >&3
     got=$(dd bs=64 count=1 <&3 2>/dev/null | od -An -tx1 | tr -d '\n' | cut -c1-36)
@@ -106,6 +91,28 @@ if [ -c /dev/tpm0 ] && [ -n "$pcr" ]; then
     else
         echo "SVTEST FAIL tpm-guest-getrandom-after: '$got'"
     fi
+fi
+# TIS: localities 1-4 read as the sink page (0xff), locality 0 as the
+# TPM (TPM_ACCESS valid, 0x81).  /dev/mem's read() stops at the end of
+# RAM, so busybox devmem (mmap); tpm_tis holds the region busy and
+# /dev/mem refuses busy ranges, so it is unbound for the reads and bound
+# again (best effort: last, after every use of /dev/tpm0).
+if [ "$drv" = tpm_tis ] && [ "$mode" = tpm ]; then
+    dev=$(basename "$(readlink /sys/class/tpm/tpm0/device)")
+    drvdir=$(readlink -f /sys/class/tpm/tpm0/device/driver)
+    echo "$dev" > "$drvdir/unbind" || echo "SVTEST tpm-unbind failed: $dev $drvdir"
+    loc0=$(busybox devmem 0xfed40000 8 2>&1)
+    hid=""
+    for a in 0xfed41000 0xfed42000 0xfed43000 0xfed44000 0xfed42018 0xfed42f00; do
+        hid="$hid $(busybox devmem $a 8 2>&1)"
+    done
+    echo "SVTEST tpm-loc0-access $loc0"
+    echo "SVTEST tpm-loc1-4$hid"
+    echo "$dev" > "$drvdir/bind" || echo "SVTEST tpm-bind failed: $dev $drvdir"
+    # Not checked: under QEMU 7.2 with Debian's 6.1 kernel the bind does
+    # not probe again (no /dev/tpm0 after it), so this comes last.
+    sleep 1
+    [ -c /dev/tpm0 ] && echo "SVTEST tpm-rebound yes" || echo "SVTEST tpm-rebound no"
 fi
 if [ -n "$pcr" ]; then
     # One more new load, after a marker: the tpm-broken test stops swtpm
