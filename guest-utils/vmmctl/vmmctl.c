@@ -226,6 +226,14 @@ static int measure(void)
 	printf("# Sealvisor measurement log (%u of %u events)\nregister ", count, info.capacity);
 	hex(info.reg, 32);
 	printf("\ncount %u\n", count);
+	/* The TPM anchor (docs/tpm.md): a comment line, the replay tools skip it. */
+	if (!SV_MEASURE_TPM_PCR(info.tpm))
+		printf("# tpm: none (nothing is anchored)\n");
+	else
+		printf("# tpm: PCR %u, %s, %u events extended\n", SV_MEASURE_TPM_PCR(info.tpm),
+		       info.tpm & SV_MEASURE_TPM_BROKEN ? "broken (it no longer matches this log)"
+							: "anchored",
+		       SV_MEASURE_TPM_EXTENDED(info.tpm));
 	while (done < count) {
 		for (int64_t i = 0; i < n && done < count; i++, done++) {
 			printf("event %u %u ", done, ev[i].type);

@@ -231,21 +231,23 @@ void vmm_main(uint32_t magic, uint32_t info_phys)
 	 * Hidden from the guest: the VMM's memory (also in its E820 map) and,
 	 * after it, the IOMMUs' registers (not RAM: only the nested map).
 	 */
-	struct sv_range hidden[3 + IOMMU_MAX_UNITS] = {
+	struct sv_range hidden[3 + IOMMU_MAX_UNITS + 1] = {
 		{ vmm_layout.image_start, vmm_layout.image_end - vmm_layout.image_start },
 		{ vmm_layout.pool_start, vmm_layout.pool_end - vmm_layout.pool_start },
 		{ tramp, tramp ? PAGE_SIZE : 0 },
 	};
 	unsigned int nhidden = 3;
 	nhidden += iommu_probe(&mb, hidden + nhidden, IOMMU_MAX_UNITS);
-	if (vmm_build_nested(hidden, nhidden))
+	/* The TIS localities 1-4, the VMM's: last, so tpm_init may still use them. */
+	unsigned int ntpm_hidden = tpm_hidden_pages(&mb, map, map_n, hidden, nhidden, hidden + nhidden);
+	if (vmm_build_nested(hidden, nhidden + ntpm_hidden))
 		stop("could not build the nested page tables");
 	proc_timer_init(); /* calibrates the TSC, which the AP start-up waits with */
 	tpm_init(&mb, map, map_n, hidden, nhidden); /* its timeouts are TSC deadlines */
 	if (fpu_init_cpu())
 		stop("out of pool memory for the FPU save area");
 	smp_start(&mb, tramp);
-	iommu_enable(nested_span(), hidden, nhidden);
+	iommu_enable(nested_span(), hidden, nhidden + ntpm_hidden);
 	start_processes();
 
 	struct sv_guest_boot boot = { 0 };

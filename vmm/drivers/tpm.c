@@ -4,9 +4,9 @@
  * the gate on process loading.  The registers are the interfaces'
  * (tpm_tis.c, tpm_crb.c).
  *
- * What is built so far reads; nothing is extended yet.  The next steps
- * (docs/tpm.md, "Not built yet") put the measurement log into the PCR
- * chosen here and keep the guest from it.
+ * Every event of the measurement log is extended into the PCR chosen
+ * here (tpm_extend_event, from policy.c) before the code it measures
+ * runs; what is not built yet is in docs/tpm.md.
  */
 #include <arch/cpu.h>
 #include <sv/acpi_boot.h>
@@ -16,6 +16,8 @@
 #include <sv/proc_timer.h>
 #include <sv/tpm.h>
 #include <sv/vcpu.h>
+
+#include <sealvisor/hypercall.h>
 
 #include <sv_config.h>
 
@@ -29,7 +31,12 @@ static struct tpm_dev dev;
 static enum tpm_state state = TPM_NONE;
 static const char *state_why = "no ACPI TPM2 table";
 static enum tpm_locality_mode loc_mode = TPM_LOC_NONE;
-static unsigned int vmm_pcr;
+static unsigned int vmm_pcr, vmm_loc;
+/* The anchor: whether a TPM error broke the PCR, and how many events went in. */
+static bool pcr_broken;
+static uint32_t pcr_extended;
+/* Whether tpm_hidden_pages hid the TIS localities 1-4 from the guest. */
+static bool pages_hidden;
 
 static const char *const mode_names[] = { "auto", "required", "off" };
 
@@ -162,6 +169,7 @@ static int pick_locality(const char **why)
 		if (dev.t->request_locality(&dev, 2, &why2) == 0) {
 			loc_mode = TPM_LOC_2;
 			vmm_pcr = 22;
+			vmm_loc = 2;
 			return 0;
 		}
 		sv_printf("tpm: locality 2 not granted (%s): locality 0\n", why2);
@@ -170,6 +178,7 @@ static int pick_locality(const char **why)
 	if (r == 0) {
 		loc_mode = TPM_LOC_0_MEDIATED;
 		vmm_pcr = 23;
+		vmm_loc = 0;
 	}
 	return r;
 }
@@ -299,14 +308,93 @@ void tpm_init(const struct mb2_boot *mb, const struct mem_range *map, unsigned i
 		goto done;
 	}
 	state = TPM_WORKING;
-	if (loc_mode == TPM_LOC_2)
-		sv_printf("tpm: localities 1-4 are not hidden from the guest yet: PCR 22 is not out of its reach (docs/tpm.md)\n");
+	if (loc_mode == TPM_LOC_2 && pages_hidden)
+		sv_printf("tpm: localities 1-4 hidden from the guest (they read as the sink page): PCR 22 is out of its reach; every measurement is extended into it\n");
+	else if (loc_mode == TPM_LOC_2)
+		sv_printf("tpm: localities 1-4 are not hidden from the guest: PCR 22 is not out of its reach (docs/tpm.md)\n");
 	else
-		sv_printf("tpm: the guest's TPM commands are not mediated yet: PCR 23 is not out of its reach (docs/tpm.md)\n");
+		sv_printf("tpm: the guest's TPM commands are not mediated yet: PCR 23 is not out of its reach (docs/tpm.md); every measurement is extended into it\n");
 done:
 	if (state != TPM_WORKING && tpm_mode == TPM_MODE_REQUIRED)
 		sv_printf("tpm=required: no process will be loaded (error %d, %s)\n", -SV_ENOTPM,
 			  sv_strerror(-SV_ENOTPM));
+}
+
+unsigned int tpm_hidden_pages(const struct mb2_boot *mb, const struct mem_range *map,
+			      unsigned int map_n, const struct sv_range *hidden,
+			      unsigned int nhidden, struct sv_range *out)
+{
+	unsigned int nforbid = make_forbid(map, map_n, hidden, nhidden);
+	struct acpi_root root;
+	struct acpi_table table;
+	struct tpm2_acpi a;
+	const char *why = "", *from;
+
+	/* tpm=off: the guest keeps its whole TPM, as if Sealvisor were not there. */
+	if (tpm_mode == TPM_MODE_OFF || acpi_boot_root(mb, &root, &from, &why) < 0 ||
+	    acpi_table_find(&root, "TPM2", 0, &table, &why) < 0 ||
+	    tpm2_acpi_parse(table.data, table.length, forbid, nforbid, &a, &why) < 0 ||
+	    a.iface != TPM_IFACE_TIS)
+		return 0; /* tpm_init says why, once */
+	/*
+	 * Hidden whether or not locality 2 turns out to work: Linux's
+	 * tpm_tis uses locality 0 only, so the guest loses nothing.
+	 */
+	*out = (struct sv_range){ a.base + PAGE_SIZE, (uint64_t)(TPM_LOCALITY_PAGES - 1) * PAGE_SIZE };
+	pages_hidden = true;
+	return 1;
+}
+
+int tpm_extend_event(const uint8_t digest[32], const char *what)
+{
+	const char *why = "";
+	int r;
+
+	if (state != TPM_WORKING)
+		return 0;
+	if (pcr_broken) {
+		if (tpm_mode == TPM_MODE_REQUIRED) {
+			sv_printf("tpm: PCR %u is broken (tpm=required): %s refused (%d)\n", vmm_pcr, what,
+				  -SV_ETPMBROKEN);
+			return -SV_ETPMBROKEN;
+		}
+		sv_printf("tpm: PCR %u is broken: %s is logged but not anchored (tpm=auto)\n", vmm_pcr, what);
+		return 0;
+	}
+	dev.seized = 0;
+	r = dev.t->request_locality(&dev, vmm_loc, &why);
+	if (dev.seized)
+		sv_printf("tpm: locality %u held the TPM past TIMEOUT_A (%s): seized for locality %u\n",
+			  dev.seized - 1,
+			  dev.seized_busy ? "its command still ran after the command duration"
+					  : "its command had finished",
+			  vmm_loc);
+	if (r == 0) {
+		int n = send(tpm2_build_pcr_extend(cmd, sizeof(cmd), vmm_pcr, TPM_ALG_SHA256, digest,
+						   TPM_SHA256_LEN), &why);
+		r = n < 0 ? n : tpm2_parse_pcr_extend(rsp, (size_t)n, &why);
+		dev.t->release_locality(&dev, vmm_loc);
+	}
+	if (r == 0) {
+		pcr_extended++;
+		return 0;
+	}
+	pcr_broken = true;
+	if (r > 0)
+		sv_printf("tpm: PCR_Extend of %s into PCR %u failed (TPM response code %#x): PCR %u is broken, it no longer matches the log; %s refused (%d)\n",
+			  what, vmm_pcr, (unsigned int)r, vmm_pcr, what, -SV_ETPMBROKEN);
+	else
+		sv_printf("tpm: PCR_Extend of %s into PCR %u failed (%s: %s): PCR %u is broken, it no longer matches the log; %s refused (%d)\n",
+			  what, vmm_pcr, why, sv_strerror(r), vmm_pcr, what, -SV_ETPMBROKEN);
+	return -SV_ETPMBROKEN;
+}
+
+uint32_t tpm_measure_state(void)
+{
+	if (state != TPM_WORKING)
+		return 0;
+	return vmm_pcr | (pcr_broken ? SV_MEASURE_TPM_BROKEN : SV_MEASURE_TPM_ANCHORED) |
+	       (MIN(pcr_extended, 0xffffu) << 16);
 }
 
 bool tpm_present(void)

@@ -98,6 +98,47 @@ static int tis_probe(struct tpm_dev *d, const char **why)
 	return 0;
 }
 
+/* Waits ms (0: one look) for loc's activeLocality. */
+static bool wait_active(struct tpm_dev *d, unsigned int loc, unsigned int ms)
+{
+	uint64_t end = tpm_deadline(ms);
+
+	for (;;) {
+		uint8_t a = rd8(d, loc, TIS_ACCESS);
+		if (access_ok(a) && (a & ACCESS_ACTIVE))
+			return true;
+		if (tpm_past(end))
+			return false;
+		cpu_relax();
+	}
+}
+
+/* The active locality below loc, or -1. */
+static int active_below(struct tpm_dev *d, unsigned int loc)
+{
+	for (unsigned int i = 0; i < loc && i < d->npages; i++) {
+		uint8_t a = rd8(d, i, TIS_ACCESS);
+		if (access_ok(a) && (a & ACCESS_ACTIVE))
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * Whether loc's command may be under way: TPM_STS valid and neither
+ * commandReady (Ready) nor dataAvail (Completion).  Idle reads the same
+ * as Execution (PTP 5.5.2), so a holder that sits idle is waited for
+ * the whole command duration before it is seized: bounded, and only a
+ * driver that keeps the locality between commands pays for it.  An
+ * inactive locality's TPM_STS reads all ones: it let go.
+ */
+static bool executing(struct tpm_dev *d, unsigned int loc)
+{
+	uint8_t sts = rd8(d, loc, TIS_STS);
+
+	return sts != 0xff && (sts & STS_VALID) && !(sts & (STS_COMMAND_READY | STS_DATA_AVAIL));
+}
+
 static int tis_request(struct tpm_dev *d, unsigned int loc, const char **why)
 {
 	if (loc >= d->npages) {
@@ -109,16 +150,34 @@ static int tis_request(struct tpm_dev *d, unsigned int loc, const char **why)
 		return -SV_ENODEV;
 	}
 	wr8(d, loc, TIS_ACCESS, ACCESS_REQUEST_USE);
-	uint64_t end = tpm_deadline(TPM_TIMEOUT_A);
-	for (;;) {
-		uint8_t a = rd8(d, loc, TIS_ACCESS);
-		if (access_ok(a) && (a & ACCESS_ACTIVE)) {
+	if (wait_active(d, loc, TPM_TIMEOUT_A)) {
+		d->locality = loc;
+		return 0;
+	}
+	/*
+	 * A lower locality (the guest's 0) still holds the TPM: a driver
+	 * that finished relinquishes it and the pending request is granted
+	 * (PTP 5.5.1); one that did not is waited for while its command
+	 * runs, bounded by the command duration, and then seized (only a
+	 * higher locality may seize).  The guest's next command finds its
+	 * locality gone (beenSeized) and requests it again.
+	 */
+	int held = loc > 0 ? active_below(d, loc) : -1;
+	if (held >= 0) {
+		uint64_t end = tpm_deadline(TPM_DURATION);
+		bool busy;
+		while ((busy = executing(d, (unsigned int)held)) && !wait_active(d, loc, 0) &&
+		       !tpm_past(end))
+			cpu_relax();
+		if (!wait_active(d, loc, 0)) {
+			wr8(d, loc, TIS_ACCESS, ACCESS_SEIZE);
+			d->seized = (unsigned int)held + 1;
+			d->seized_busy = busy;
+		}
+		if (wait_active(d, loc, TPM_TIMEOUT_A)) {
 			d->locality = loc;
 			return 0;
 		}
-		if (tpm_past(end))
-			break;
-		cpu_relax();
 	}
 	/* Withdraw the pending request: the guest must not inherit it. */
 	wr8(d, loc, TIS_ACCESS, ACCESS_ACTIVE);

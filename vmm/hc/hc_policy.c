@@ -5,6 +5,7 @@
  */
 #include <sv/console.h>
 #include <sv/hypercall.h>
+#include <sv/tpm.h>
 #include <sv/process.h>
 
 #include <policy/policy.h>
@@ -88,6 +89,7 @@ static int64_t hc_measure(struct hc_call *c)
 	info.count = m->count;
 	info.capacity = MEASURE_LOG_MAX;
 	info.event_size = sizeof(struct sv_measure_event);
+	info.tpm = tpm_measure_state();
 	if ((rc = gm_copy_to(c->phys, &c->paging, c->arg[0], &info, sizeof(info))))
 		return rc;
 	for (uint64_t i = first; i < m->count && n < max; i++, n++) {

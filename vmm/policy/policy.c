@@ -12,6 +12,7 @@
 #include <sv/cmdline.h>
 #include <sv/console.h>
 #include <sv/format.h>
+#include <sv/tpm.h>
 
 #include <policy/policy.h>
 #include <policy/revlist.h>
@@ -54,6 +55,31 @@ static void put32(uint8_t *p, uint32_t v)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
+/*
+ * Extends the event the log is about to take into the TPM's PCR too
+ * (tpm_extend_event), in the log's order and before the code it
+ * measures runs: 0, or -SV_ETPMBROKEN when the TPM did not take it.
+ */
+static int anchor(uint32_t type, const void *data, uint32_t len, const char *what)
+{
+	uint8_t d[32];
+
+	measure_event_digest(type, data, len, d);
+	return tpm_extend_event(d, what);
+}
+
+/*
+ * The boot events: the TPM is up already (tpm_init runs before
+ * policy_init), so each goes in as it is logged.  A TPM error here
+ * leaves the PCR broken, which tpm_extend_event says and which refuses
+ * later loads under tpm=required; the log itself is kept.
+ */
+static void add_boot_event(uint32_t type, const void *data, uint32_t len, const char *what)
+{
+	anchor(type, data, len, what);
+	measure_add(&mlog, type, data, len, 0);
+}
+
 static void print_digest(const char *what, const uint8_t d[32])
 {
 	char hex[65];
@@ -82,7 +108,7 @@ void policy_init(void)
 	sv_sha256(img + 32, 64, img);
 	put64(img + 96, text_len);
 	put64(img + 104, ro_len);
-	measure_add(&mlog, SV_MEV_VMM_IMAGE, img, sizeof(img), 0);
+	add_boot_event(SV_MEV_VMM_IMAGE, img, sizeof(img), "the VMM image");
 
 	/* Key set: SHA-256 of the ids, in the order the build embedded them. */
 	memset(keys, 0, sizeof(keys));
@@ -94,7 +120,7 @@ void policy_init(void)
 	} else {
 		sv_printf("measure: more than 16 trusted keys; the key-set event holds zeros\n");
 	}
-	measure_add(&mlog, SV_MEV_TRUSTED_KEYS, keys, sizeof(keys), 0);
+	add_boot_event(SV_MEV_TRUSTED_KEYS, keys, sizeof(keys), "the trusted keys");
 
 	/* The command line: its digest (all of it) and its start, readable. */
 	size_t clen;
@@ -103,7 +129,7 @@ void policy_init(void)
 	sv_sha256(cl, clen, cmd);
 	put32(cmd + 32, (uint32_t)clen);
 	memcpy(cmd + 40, cl, MIN(clen, sizeof(cmd) - 40));
-	measure_add(&mlog, SV_MEV_CMDLINE, cmd, sizeof(cmd), 0);
+	add_boot_event(SV_MEV_CMDLINE, cmd, sizeof(cmd), "the command line");
 	print_digest("VMM image sha256", img);
 	print_digest("trusted keys sha256", keys + 8);
 	print_digest("command line sha256", cmd);
@@ -178,8 +204,10 @@ int policy_commit_load(const uint8_t sha256[32], int key, const struct elf_manif
 		return rc;
 	load_event(ev, sha256, key, m);
 	/* Measure once per distinct event and list in force, as IMA measures a file once. */
+	/* Into the TPM first: a load the PCR did not take is refused, and not logged. */
 	if (!measure_has(&mlog, SV_MEV_LOAD, ev, sizeof(ev)) &&
-	    (rc = measure_add(&mlog, SV_MEV_LOAD, ev, sizeof(ev), MEASURE_RESERVE)))
+	    ((rc = anchor(SV_MEV_LOAD, ev, sizeof(ev), "this load")) ||
+	     (rc = measure_add(&mlog, SV_MEV_LOAD, ev, sizeof(ev), MEASURE_RESERVE))))
 		return rc;
 	rc = svn_record(&svn, m->product, m->svn);
 	if (rc < 0)
@@ -221,6 +249,15 @@ int policy_revoke(const uint8_t *list, size_t len, const uint8_t *sig, size_t si
 	put64(ev + 64, parsed.version);
 	put32(ev + 72, parsed.ndigests);
 	put32(ev + 76, parsed.nkeys);
+	/*
+	 * Into the TPM too, the overflow marker first when this event makes
+	 * the log take it; a TPM error does not stop a list (it only takes
+	 * rights away): the PCR is marked broken and later loads follow
+	 * tpm_extend_event's rule.
+	 */
+	if (mlog.count == MEASURE_LOG_MAX - 1)
+		anchor(SV_MEV_OVERFLOW, NULL, 0, "the overflow marker");
+	anchor(SV_MEV_REVLIST, ev, sizeof(ev), "this revocation list");
 	/* Never refused for want of room: a full log gets the overflow marker. */
 	if ((rc = measure_add_always(&mlog, SV_MEV_REVLIST, ev, sizeof(ev))))
 		return rc;

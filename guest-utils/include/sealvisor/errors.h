@@ -74,7 +74,9 @@
 	X(SV_ENOMODULE, 70, "module not loaded: this Sealvisor takes hypercalls only from the guest kernel (guest_access=kernel); load it with modprobe sealvisor") \
 	X(SV_EDEVACCESS, 71, "/dev/sealvisor: permission denied (root:sealvisor 0660); ask to be added to group sealvisor") \
 	X(SV_EADMIN, 72, "/dev/sealvisor: this operation needs root (CAP_SYS_ADMIN); group sealvisor may load, message and read") \
-	X(SV_ENOIOCTL, 73, "/dev/sealvisor: the loaded sealvisor module does not offer this hypercall")
+	X(SV_ENOIOCTL, 73, "/dev/sealvisor: the loaded sealvisor module does not offer this hypercall") \
+	/* Issue 20 (docs/tpm.md): the TPM refused or lost a measurement. */ \
+	X(SV_ETPMBROKEN, 74, "the TPM did not take the measurement: the VMM's PCR no longer matches its log, the load is refused")
 
 enum sv_error {
 #define SV_ERR_ENUM(name, num, msg) name = num,

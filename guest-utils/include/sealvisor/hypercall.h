@@ -201,8 +201,17 @@ struct sv_measure_info {
 	uint32_t count;      /* events in the log */
 	uint32_t capacity;   /* events the log can hold */
 	uint32_t event_size; /* sizeof(struct sv_measure_event) */
-	uint32_t reserved;
+	/*
+	 * The TPM anchor (docs/tpm.md): bits 0-7 the VMM's PCR (0: none),
+	 * bit 8 every event so far is extended into it (anchored), bit 9 a
+	 * TPM error broke it, bits 16-31 how many events were extended.
+	 */
+	uint32_t tpm;
 };
+#define SV_MEASURE_TPM_PCR(t) ((t) & 0xffu)
+#define SV_MEASURE_TPM_ANCHORED 0x100u
+#define SV_MEASURE_TPM_BROKEN 0x200u
+#define SV_MEASURE_TPM_EXTENDED(t) ((t) >> 16)
 _Static_assert(sizeof(struct sv_measure_info) == 48, "measure ABI");
 
 #define SV_STATS_EXIT_REASONS 16

@@ -133,6 +133,56 @@ static void test_tis_dead(void)
 	CHECK(tpm_tis.request_locality(&d, 5, &why) == -SV_EINVAL);
 }
 
+/*
+ * The guest holds locality 0 while the VMM asks for locality 2: the VMM
+ * waits TIMEOUT_A for the guest to let go, then for the guest's command
+ * (TPM_STS neither commandReady nor dataAvail) at most the command
+ * duration, then seizes; a TPM that grants nothing still ends, with the
+ * request withdrawn.  Plain-memory registers: writes read back, so the
+ * seize is seen as the last value written before the withdrawal.
+ */
+static void test_tis_seize(void)
+{
+	struct tpm_dev d;
+	const char *why = NULL;
+
+	/* Its command finished (commandReady): seized after TIMEOUT_A, no duration wait. */
+	setup(&d, TPM_IFACE_TIS, 0);
+	for (unsigned int i = 0; i < TPM_LOCALITY_PAGES; i++)
+		pages[i][0] = 0x81;
+	CHECK(tpm_tis.probe(&d, &why) == 0);
+	pages[0][0] = 0xa1; /* valid, active: the guest's */
+	pages[0][0x18] = 0xc0; /* stsValid, commandReady */
+	pages[2][0] = 0x81;
+	uint64_t t0 = now_us();
+	CHECK(tpm_tis.request_locality(&d, 2, &why) == -SV_EBUSY);
+	unsigned int took = ms_since(t0);
+	CHECK(took >= 2 * TPM_TIMEOUT_A && took < 2 * TPM_TIMEOUT_A + TPM_DURATION);
+	CHECK(d.seized == 1 && !d.seized_busy);
+	CHECK_WHY(why, "the locality was not granted within TIMEOUT_A");
+	CHECK(pages[2][0] == 0x20);
+
+	/* Its command still runs (stsValid only): the command duration first, then the seize. */
+	d.seized = 0;
+	pages[0][0x18] = 0x80;
+	pages[2][0] = 0x81;
+	t0 = now_us();
+	CHECK(tpm_tis.request_locality(&d, 2, &why) == -SV_EBUSY);
+	took = ms_since(t0);
+	CHECK(took >= 2 * TPM_TIMEOUT_A + TPM_DURATION && took < 2 * (2 * TPM_TIMEOUT_A + TPM_DURATION));
+	CHECK(d.seized == 1 && d.seized_busy);
+
+	/* Locality 0 itself is never seized from anyone: TIMEOUT_A and done. */
+	d.seized = 0;
+	pages[1][0] = 0xa1;
+	pages[0][0] = 0x81;
+	t0 = now_us();
+	CHECK(tpm_tis.request_locality(&d, 0, &why) == -SV_EBUSY);
+	took = ms_since(t0);
+	CHECK(took >= TPM_TIMEOUT_A && took < 2 * TPM_TIMEOUT_A);
+	CHECK(d.seized == 0);
+}
+
 /* ---- A CRB modelled by a thread ---- */
 
 #define CTRL 0x40
@@ -259,6 +309,7 @@ static void test_crb(void)
 int main(void)
 {
 	test_tis_dead();
+	test_tis_seize();
 	test_crb();
 	printf("%d checks, %d failures\n", checks, failures);
 	return failures ? 1 : 0;

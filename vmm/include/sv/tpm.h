@@ -75,6 +75,13 @@ struct tpm_dev {
 	uint32_t cmd_size, rsp_size;
 	bool crb_localities; /* the PTP layout: locality registers before the control area */
 	uint32_t did_vid;    /* TIS: TPM_DID_VID */
+	/*
+	 * TIS: set by request_locality when a lower locality (the guest's)
+	 * held the TPM past TIMEOUT_A and was seized: 1 + that locality, and
+	 * whether its command had finished first; the driver says so.
+	 */
+	unsigned int seized;
+	bool seized_busy;
 	/* What no register or buffer may overlap (RAM, the VMM), from tpm_init. */
 	const struct sv_range *forbid;
 	unsigned int nforbid;
@@ -103,6 +110,31 @@ void tpm_init(const struct mb2_boot *mb, const struct mem_range *map, unsigned i
 /* Whether a working TPM was found, and in which mode. */
 bool tpm_present(void);
 enum tpm_locality_mode tpm_locality_mode(void);
+
+/*
+ * The TIS locality pages the guest may not reach (1-4, where the VMM
+ * works at locality 2): before the nested map is built, from the ACPI
+ * TPM2 table alone.  1 with *out set when the table names a TIS and
+ * tpm= is not off, else 0.  The guest keeps locality 0 (its tpm_tis).
+ */
+unsigned int tpm_hidden_pages(const struct mb2_boot *mb, const struct mem_range *map,
+			      unsigned int map_n, const struct sv_range *hidden,
+			      unsigned int nhidden, struct sv_range *out);
+
+/*
+ * Extends one event digest (SHA-256) of the measurement log into the
+ * VMM's PCR, under vmm_lock like the log itself (so one CPU at a time
+ * reaches the transport): requests the VMM's locality, PCR_Extend,
+ * releases it.  0 when it went in, or when there is nothing to anchor
+ * (no working TPM: tpm_gate decides).  A TPM error marks the PCR broken
+ * for good (console line) and is -SV_ETPMBROKEN; once broken, every
+ * later event is -SV_ETPMBROKEN under tpm=required and 0 with a console
+ * line under tpm=auto.  what names the event for the console.
+ */
+int tpm_extend_event(const uint8_t digest[32], const char *what);
+
+/* The anchor's state for struct sv_measure_info.tpm (sealvisor/hypercall.h). */
+uint32_t tpm_measure_state(void);
 
 /*
  * The process-loading gate: 0, or -SV_ENOTPM (with a console line) when
