@@ -53,6 +53,7 @@
 #include <unistd.h>
 
 #include "svcall.h"
+#include "svpin.h"
 
 #define PAGE 4096u
 #define EDU_BUF 0x40000u
@@ -432,24 +433,12 @@ static void wr32(unsigned int off, uint32_t v)
 	*(volatile uint32_t *)(bar + off) = v;
 }
 
-static int pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		return -1;
-	sched_yield();
-	return sched_getcpu() == cpu ? 0 : -1;
-}
-
 /* CPU n's initial APIC ID (CPUID 1, EBX 31:24) read on it; -1 when it cannot run there. */
 static int apic_id_of(int cpu)
 {
 	unsigned int a, b, c, d;
 
-	if (pin(cpu))
+	if (sv_pin_cpu(cpu))
 		return -1;
 	__cpuid(1, a, b, c, d);
 	return (int)(b >> 24);
@@ -602,7 +591,7 @@ static int msi_cmd(int argc, char **argv)
 		return 2;
 	}
 	int apic = apic_id_of((int)cpu);
-	if (apic < 0 || pin(0)) {
+	if (apic < 0 || sv_pin_cpu(0)) {
 		fprintf(stderr, "svdma msi: CPU %ld is not online\n", cpu);
 		return 1;
 	}
@@ -648,7 +637,7 @@ static void *intr_call_thread(void *p)
 {
 	struct intr_calls *c = p;
 
-	c->pinned = pin(c->cpu) == 0;
+	c->pinned = sv_pin_cpu(c->cpu) == 0;
 	pthread_barrier_wait(&c->go);
 	for (int r = 0; r < c->rounds && c->pinned; r++) {
 		c->last = sv_call(SV_HC_MSGSENDINT, (uint64_t)c->desc, (uint64_t)c->spin, 0, 0);
@@ -671,7 +660,7 @@ static void *stats_thread(void *p)
 	struct intr_calls *c = p;
 	struct sv_stats st;
 
-	if (pin(c->cpu) == 0 && sv_call(SV_HC_STATS, (uint64_t)(uintptr_t)&st, sizeof(st), 0, 0) > 0)
+	if (sv_pin_cpu(c->cpu) == 0 && sv_call(SV_HC_STATS, (uint64_t)(uintptr_t)&st, sizeof(st), 0, 0) > 0)
 		__atomic_store_n(&c->done, 1, __ATOMIC_SEQ_CST);
 	return NULL;
 }
@@ -724,7 +713,7 @@ static int intr_test(int cpu, int control)
 		return 1;
 	}
 	int apic = apic_id_of(cpu);
-	if (apic < 0 || pin(0) || edu_open()) {
+	if (apic < 0 || sv_pin_cpu(0) || edu_open()) {
 		printf("SVTEST FAIL intr-setup: CPU %d not online or no edu device\n", cpu);
 		return 1;
 	}

@@ -39,6 +39,7 @@
 
 #include "svcall.h"
 #include "svfile.h"
+#include "svpin.h"
 
 static int failures;
 
@@ -64,18 +65,6 @@ static void result(const char *name, int ok, const char *fmt, ...)
 	 * sends it.
 	 */
 	tcdrain(STDOUT_FILENO);
-}
-
-static int pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		return -1;
-	sched_yield();
-	return sched_getcpu() == cpu ? 0 : -1;
 }
 
 static uint32_t my_apic_id(void)
@@ -130,7 +119,7 @@ static int percpu(long want)
 	int fd = open("/dev/mem", O_RDONLY);
 	for (long cpu = 0; cpu < n; cpu++) {
 		char sig[13];
-		if (pin((int)cpu)) {
+		if (sv_pin_cpu((int)cpu)) {
 			snprintf(name, sizeof(name), "smp-cpu%ld-pinned", cpu);
 			result(name, 0, "cannot run on CPU %ld", cpu);
 			continue;
@@ -191,7 +180,7 @@ static void *stress_thread(void *p)
 {
 	struct stress_arg *a = p;
 
-	if (pin(a->cpu)) {
+	if (sv_pin_cpu(a->cpu)) {
 		a->errors++;
 		return NULL;
 	}
@@ -287,7 +276,7 @@ static int stress(const char *binpath, const char *sigpath, double seconds)
 	}
 	/* One load first, so that lazily made per-CPU buffers do not count as a leak. */
 	for (long c = 0; c < n; c++) {
-		if (pin((int)c))
+		if (sv_pin_cpu((int)c))
 			continue;
 		int64_t d = sv_call(SV_HC_NEWPROCESS, (uint64_t)(uintptr_t)bin, binlen, (uint64_t)(uintptr_t)sig, siglen);
 		if (d >= 0) {
@@ -345,7 +334,7 @@ static void *call_thread(void *p)
 {
 	struct call_arg *a = p;
 
-	if (pin(a->cpu)) {
+	if (sv_pin_cpu(a->cpu)) {
 		a->result = -1000;
 		return NULL;
 	}
@@ -396,7 +385,7 @@ static int cycle(void)
 	struct call_arg k = { 0, d0, -1, 0, &go };
 	pthread_barrier_init(&go, NULL, 2);
 	pthread_create(&th[0], NULL, call_thread, &k);
-	pin(1);
+	sv_pin_cpu(1);
 	pthread_barrier_wait(&go);
 	usleep(20000);
 	int64_t kr = sv_call(SV_HC_KILL, (uint64_t)d0, 0, 0, 0);
@@ -433,27 +422,27 @@ static int online(int cpu, long times)
 	uint32_t sipis0 = 0, apic0 = 0;
 	long good = 0;
 
-	if (pin(cpu) || my_vmm_cpu(&cs) < 0) {
+	if (sv_pin_cpu(cpu) || my_vmm_cpu(&cs) < 0) {
 		snprintf(name, sizeof(name), "smp-online-cpu%d-setup", cpu);
 		result(name, 0, "cannot reach CPU %d", cpu);
 		return 1;
 	}
 	sipis0 = cs.sipis;
 	apic0 = cs.apic_id;
-	pin(0);
+	sv_pin_cpu(0);
 	for (long i = 0; i < times; i++) {
 		if (set_online(cpu, 0) || set_online(cpu, 1)) {
 			printf("SVTEST online cpu%d round %ld: offline/online write failed\n", cpu, i);
 			break;
 		}
 		char sig[13];
-		if (pin(cpu)) {
+		if (sv_pin_cpu(cpu)) {
 			printf("SVTEST online cpu%d round %ld: cannot run there after online\n", cpu, i);
 			break;
 		}
 		sv_cpuid_signature(sig);
 		int64_t idx = my_vmm_cpu(&cs);
-		pin(0);
+		sv_pin_cpu(0);
 		if (strcmp(sig, SV_CPUID_SIGNATURE) || idx < 0 || cs.apic_id != apic0) {
 			printf("SVTEST online cpu%d round %ld: CPUID '%s', hypercall on VMM CPU %" PRId64 "\n", cpu,
 			       i, sig, idx);
