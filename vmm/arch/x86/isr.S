@@ -6,6 +6,7 @@
  */
 #include <arch/desc.h>
 #include <arch/entry.h>
+#include <arch/fixup_asm.h>
 #include <arch/nospec_asm.h>
 #include <arch/spec.h>
 
@@ -156,10 +157,8 @@ save_rest:
 	xorl %edx, %edx
 5:	wrmsr
 3:	RSB_FILL %ecx
-	.pushsection .sv_fixup, "a"
-	.balign 8
-	.quad 4b, 1b, 5b, 3b
-	.popsection
+	FIXUP 4b, 1b
+	FIXUP 5b, 3b
 2:	movq %rsp, %rdi
 	call trap_dispatch
 	.globl isr_return

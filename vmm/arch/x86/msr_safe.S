@@ -9,12 +9,7 @@
  *   int rdmsr_safe(uint32_t msr, uint64_t *value)         0, or -1 on #GP
  *   int xsetbv_safe(uint32_t index, uint64_t value)       0, or -1 on #GP
  */
-	.macro fixup insn, resume
-	.pushsection .sv_fixup, "a"
-	.balign 8
-	.quad \insn, \resume
-	.popsection
-	.endm
+#include <arch/fixup_asm.h>
 
 	.text
 	.globl wrmsr_safe, rdmsr_safe, xsetbv_safe
@@ -26,7 +21,7 @@ wrmsr_safe:
 1:	wrmsr
 	xorl %eax, %eax
 	ret
-	fixup 1b, safe_fail
+	FIXUP 1b, safe_fail
 
 rdmsr_safe:
 	movl %edi, %ecx
@@ -37,7 +32,7 @@ rdmsr_safe:
 	movq %rax, (%rsi)
 	xorl %eax, %eax
 	ret
-	fixup 1b, safe_fail
+	FIXUP 1b, safe_fail
 
 xsetbv_safe:
 	movl %edi, %ecx
@@ -47,7 +42,7 @@ xsetbv_safe:
 1:	xsetbv
 	xorl %eax, %eax
 	ret
-	fixup 1b, safe_fail
+	FIXUP 1b, safe_fail
 
 safe_fail:
 	movl $-1, %eax
