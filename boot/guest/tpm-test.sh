@@ -40,13 +40,18 @@ replay() {
     for d in $(grep '^event ' /tmp/tpm-measure.log | cut -d' ' -f4); do v=$(extend "$v" "$d"); done
     echo "$v"
 }
-# TPM2_PCR_Read(SHA-256, PCR $1 in 22-23): tag 8001, size 20, cc 0x17e,
-# one selection of 3 bytes with bit ($1 - 16) of the third.  The digest
-# is at offset 30 of the 62-byte response.
+# TPM2_PCR_Read(SHA-256, PCR $1 in 0-23): tag 8001, size 20, cc 0x17e,
+# one selection of 3 bytes with bit ($1 % 8) of byte ($1 / 8).  The
+# digest is at offset 30 of the 62-byte response.
 pcr_read() {
-    sel='\100'; [ "$1" = 23 ] && sel='\200'
+    b=$(printf '\\%03o' $((1 << ($1 % 8))))
+    case $(($1 / 8)) in
+        0) sel="$b\000\000" ;;
+        1) sel="\000$b\000" ;;
+        *) sel="\000\000$b" ;;
+    esac
     exec 3<>/dev/tpm0
-    printf "\200\001\000\000\000\024\000\000\001\176\000\000\000\001\000\013\003\000\000$sel" >&3
+    printf "\200\001\000\000\000\024\000\000\001\176\000\000\000\001\000\013\003$sel" >&3
     r=$(dd bs=128 count=1 <&3 2>/dev/null | od -An -v -tx1 | tr -d ' \n')
     exec 3<&-
     if [ "$(echo "$r" | cut -c1-20)" = 80010000003e00000000 ] && [ ${#r} = 124 ]; then
@@ -55,6 +60,31 @@ pcr_read() {
         echo "bad:$r"
     fi
 }
+# PCRs 8 and 9: on UEFI GRUB's tpm module (boot/grub.cfg.in) measured
+# the commands it ran and the files it loaded, sealvisor.elf among them;
+# Debian's GRUB has no tpm module for BIOS, so there they stay zero.
+if [ -c /dev/tpm0 ]; then
+    for p in 8 9; do
+        v=$(pcr_read $p)
+        case $v in
+            0000000000000000000000000000000000000000000000000000000000000000) echo "SVTEST tpm-pcr$p zero" ;;
+            bad:*) echo "SVTEST tpm-pcr$p $v" ;;
+            *) echo "SVTEST tpm-pcr$p measured" ;;
+        esac
+    done
+fi
+# The firmware's event log as the guest's kernel found it (securityfs):
+# SeaBIOS leaves it where the ACPI TPM2 table says; on UEFI it lives in
+# boot-services memory, which GRUB's multiboot2 exits before the VMM
+# runs, and Linux's EFI stub that copies it does not run under the VMM,
+# so the guest has none there (docs/attestation.md).
+mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+fwlog=/sys/kernel/security/tpm0/binary_bios_measurements
+if [ -r "$fwlog" ]; then
+    echo "SVTEST tpm-fwlog present"
+else
+    echo "SVTEST tpm-fwlog none"
+fi
 tpm_line=$(vmmctl measure > /tmp/tpm-measure.log && grep '^# tpm:' /tmp/tpm-measure.log)
 echo "SVTEST tpm-measure ${tpm_line#\# tpm: }"
 pcr=$(echo "$tpm_line" | sed -n 's/^# tpm: PCR \([0-9]*\), anchored, .*/\1/p')

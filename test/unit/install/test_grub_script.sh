@@ -19,6 +19,7 @@ out=$(pkgdatadir="$tmp/lib" GRUB_DEVICE=/dev/sda1 GRUB_DEVICE_UUID=1234-abcd \
       GRUB_CMDLINE_LINUX="quiet" GRUB_CMDLINE_LINUX_DEFAULT="" SEALVISOR_CMDLINE="console=com1" \
       sh "$tmp/20_test" 2>/dev/null)
 expected="menuentry 'Linux 6.1.0-test under Sealvisor' --class sealvisor --class gnu-linux {
+	if [ \"\$grub_platform\" = efi ]; then insmod tpm; fi
 	multiboot2 $vmm console=com1
 	module2 $tmp/vmlinuz-6.1.0-test root=UUID=1234-abcd ro quiet 
 	module2 --nounzip $tmp/initrd.img-6.1.0-test
