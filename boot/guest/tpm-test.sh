@@ -122,6 +122,48 @@ if [ -c /dev/tpm0 ] && [ -n "$pcr" ]; then
         echo "SVTEST FAIL tpm-guest-getrandom-after: '$got'"
     fi
 fi
+# The guest's TPM use while the VMM extends: a loop of raw GetRandom and
+# PCR_Read(16) on one CPU while loads run on the other (one CPU: the
+# scheduler interleaves them, so a load's extend can come between a
+# command's write and its read).  Every guest command must come back
+# whole, every load be anchored, the PCR still equal the replay.
+if [ -c /dev/tpm0 ] && [ -n "$pcr" ]; then
+    cpus=$(nproc)
+    pin_tpm=""; pin_load=""
+    if [ "$cpus" -ge 2 ]; then pin_tpm="taskset -c 1"; pin_load="taskset -c 0"; fi
+    rm -f /tmp/tpm-conc.*
+    $pin_tpm sh -c '
+        ok=0; i=0
+        while [ $i -lt 40 ]; do
+            exec 3<>/dev/tpm0
+            printf "\200\001\000\000\000\014\000\000\001\173\000\020" >&3
+            r=$(dd bs=64 count=1 <&3 2>/dev/null | od -An -tx1 | tr -d "\n" | cut -c1-36)
+            exec 3<&-
+            [ "$r" = " 80 01 00 00 00 1c 00 00 00 00 00 10" ] && ok=$((ok + 1)) || echo "$i getrandom: $r" >> /tmp/tpm-conc.err
+            exec 3<>/dev/tpm0
+            printf "\200\001\000\000\000\024\000\000\001\176\000\000\000\001\000\013\003\000\000\001" >&3
+            r=$(dd bs=128 count=1 <&3 2>/dev/null | od -An -v -tx1 | tr -d " \n" | cut -c1-20)
+            exec 3<&-
+            [ "$r" = 80010000003e00000000 ] && ok=$((ok + 1)) || echo "$i pcrread: $r" >> /tmp/tpm-conc.err
+            i=$((i + 1))
+        done
+        echo $ok > /tmp/tpm-conc.ok' &
+    bg=$!
+    loads=0
+    for i in 1 2 3 4; do
+        $pin_load vmmload hello32 hello32.sig > /tmp/tpm-conc.load 2>&1 && loads=$((loads + 1))
+    done
+    wait $bg
+    ok=$(cat /tmp/tpm-conc.ok 2>/dev/null || echo 0)
+    vmmctl measure > /tmp/tpm-measure.log
+    got=$(pcr_read "$pcr")
+    if [ "$ok" = 80 ] && [ "$loads" = 4 ] && [ "$got" = "$(replay $start)" ] &&
+       grep -q "^# tpm: PCR $pcr, anchored" /tmp/tpm-measure.log; then
+        echo "SVTEST PASS tpm-concurrent: 80 guest commands, 4 loads anchored on $cpus CPU(s)"
+    else
+        echo "SVTEST FAIL tpm-concurrent: $ok of 80 guest commands, $loads of 4 loads, PCR $got vs $(replay $start): $(head -3 /tmp/tpm-conc.err 2>/dev/null) $(tail -1 /tmp/tpm-conc.load)"
+    fi
+fi
 # TIS: localities 1-4 read as the sink page (0xff), locality 0 as the
 # TPM (TPM_ACCESS valid, 0x81).  /dev/mem's read() stops at the end of
 # RAM, so busybox devmem (mmap); tpm_tis holds the region busy and
