@@ -20,7 +20,7 @@
  * {taggedEventID = SV_MEV_* type, taggedEventDataSize = data_len, data}
  * and whose digest is the event's digest, SHA-256(le32 type || data): it
  * covers the ID and the data, NOT the size field.  Last comes one
- * EV_NO_ACTION trailer (not extended, zero digest) with struct
+ * EV_NO_ACTION trailer in PCR 0 (not extended, zero digest) with struct
  * tcglog_sv_trailer's fields, so a reader of the file alone can check
  * the register.
  *
@@ -158,8 +158,9 @@ size_t tcglog_sv_write(const struct sv_measure_event *ev, uint32_t n,
  * of another PCR or another type than EV_EVENT_TAG, a tagged size that is
  * not the rest of the event, data longer than SV_MEASURE_DATA_MAX, a
  * digest that is not SHA-256(le32 type || data), more than max events,
- * no trailer, a trailer not last, a bad signature or a count that is not
- * the events'.  The order rules are measure_replay's (vmm/policy), not
+ * no trailer, a trailer not last or not in PCR 0, a bad signature, a
+ * count that is not the events' or a PCR (SV_MEASURE_TPM_PCR of its tpm
+ * word, 0: TCGLOG_SV_PCR_NONE) that is not theirs.  The order rules are measure_replay's (vmm/policy), not
  * checked here.  0 or TCGLOG_EMALFORMED.
  */
 int tcglog_sv_read(const uint8_t *buf, size_t len, struct sv_measure_event *ev, uint32_t max,
