@@ -108,7 +108,7 @@ int mmio_insn_decode(const uint8_t *bytes, size_t n, enum mmio_mode mode, struct
 {
 	struct cursor c = { .bytes = bytes, .n = n < MMIO_INSN_MAX_LEN ? n : MMIO_INSN_MAX_LEN };
 	struct mmio_insn d = { .reg = -1, .mode = mode };
-	bool opsize = false, adsize = false, lock = false, twobyte = false;
+	bool opsize = false, adsize = false, lock = false, twobyte = false, rep = false;
 	unsigned int rex = 0, op, opsz, addr_size, modrm = 0;
 	bool is_modrm = true, reg_is_dest = false;
 	int r;
@@ -141,15 +141,18 @@ int mmio_insn_decode(const uint8_t *bytes, size_t n, enum mmio_mode mode, struct
 			lock = true;
 			break;
 		case PFX_REPNE:
-		case PFX_REP:
-			/* REP string moves and HLE hints are not supported forms. */
+			/* REPNE MOVS and HLE hints are not supported forms. */
 			return -SV_EINVAL;
+		case PFX_REP:
+			rep = true; /* only MOVS takes it (checked at the opcode) */
+			break;
 		case 0x2e: /* CS, SS, DS, ES, FS, GS: the address is known already */
 		case 0x36:
 		case 0x3e:
 		case 0x26:
 		case 0x64:
 		case 0x65:
+			d.seg = (uint8_t)op; /* MOVS's source segment */
 			break;
 		default:
 			goto opcode;
@@ -220,19 +223,28 @@ opcode:
 			d.write = true;
 			is_modrm = false;
 			break;
+		case 0xa4: /* MOVS m8, m8 */
+		case 0xa5: /* MOVS m16/32/64, m16/32/64: no ModR/M, no operand bytes */
+			d.movs = true;
+			d.rep = rep;
+			is_modrm = false;
+			break;
 		default:
 			return -SV_EINVAL;
 		}
 		/* Bit 0 clear: the byte form. */
 		d.size = (op & 1) ? (uint8_t)opsz : 1;
-		d.reg_size = d.has_imm ? 0 : d.size;
+		d.reg_size = d.has_imm || d.movs ? 0 : d.size;
 	}
 
-	/* LOCK is #UD on anything but XCHG here (SDM 2A, "LOCK"). */
-	if (lock && !d.xchg)
+	/* LOCK is #UD on anything but XCHG here (SDM 2A, "LOCK"); F3 only for MOVS. */
+	if ((lock && !d.xchg) || (rep && !d.movs))
 		return -SV_EINVAL;
+	d.addr_size = (uint8_t)addr_size;
 
-	if (is_modrm) {
+	if (d.movs) {
+		/* The operands are implicit: rSI, rDI (and rCX with REP). */
+	} else if (is_modrm) {
 		if ((r = skip_modrm(&c, addr_size, d.has_imm)) < 0)
 			return r;
 		modrm = (unsigned int)r;
@@ -255,7 +267,7 @@ opcode:
 		d.imm = imm;
 	} else if (is_modrm) {
 		d.reg = (int)((modrm >> 3) & 7) | ((rex & REX_R) ? 8 : 0);
-	} else {
+	} else if (!d.movs) {
 		d.reg = 0;
 	}
 

@@ -34,7 +34,9 @@ static void check_one(const uint8_t *data, size_t size, enum mmio_mode mode)
 		abort();
 	if (d.reg < -1 || d.reg > 15 || (d.high8 && d.reg > 3))
 		abort();
-	if (d.has_imm != (d.reg < 0) || (d.xchg && !d.write))
+	if ((!d.movs && d.has_imm != (d.reg < 0)) || (d.xchg && !d.write) ||
+	    (d.movs && (d.reg != -1 || d.has_imm || d.write)) || (d.rep && !d.movs) ||
+	    (d.addr_size != 2 && d.addr_size != 4 && d.addr_size != 8))
 		abort();
 
 	/* Exactly its own bytes, and each shorter prefix of them. */

@@ -216,16 +216,19 @@ static const struct bad_case bad_cases[] = {
 	{ "lock movl $0,(%rax)", M64, B(0xf0, 0xc7, 0x00, 0, 0, 0, 0) },
 	{ "lock mov moffs,%eax", M32, B(0xf0, 0xa1, 0x20, 0x00, 0xe0, 0xfe) },
 	{ "lock movzbl (%rax),%eax", M64, B(0xf0, 0x0f, 0xb6, 0x00) },
-	/* REP/REPNE: string moves and HLE hints. */
+	/* REP on anything but MOVS, REPNE, other string instructions, HLE hints. */
 	{ "rep mov %eax,(%rax)", M64, B(0xf3, 0x89, 0x00) },
-	{ "rep movsl", M64, B(0xf3, 0xa5) },
+	{ "repne movsl", M64, B(0xf2, 0xa5) },
+	{ "lock movsl", M64, B(0xf0, 0xa5) },
+	{ "rep stosl", M64, B(0xf3, 0xab) },
+	{ "rep lodsl", M64, B(0xf3, 0xad) },
+	{ "rep cmpsb", M64, B(0xf3, 0xa6) },
 	{ "xacquire xchg %eax,(%rax)", M64, B(0xf2, 0x87, 0x00) },
 	{ "66 f3 89 00", M32, B(0x66, 0xf3, 0x89, 0x00) },
 	/* Other opcodes. */
 	{ "lea 0x10(%rax),%eax", M64, B(0x8d, 0x40, 0x10) },
 	{ "incl (%rax)", M64, B(0xff, 0x00) },
 	{ "push (%rax)", M64, B(0xff, 0x30) },
-	{ "movsl", M64, B(0xa5) },
 	{ "or %eax,(%rax)", M64, B(0x09, 0x00) },
 	{ "movups (%rax),%xmm0", M64, B(0x0f, 0x10, 0x00) },
 	{ "movsbl (%rax),%eax", M64, B(0x0f, 0xbe, 0x00) },
@@ -559,9 +562,66 @@ static void test_store_value(void)
 	CHECK_EQ(mmio_insn_store_value(&d, g), 0xff);
 }
 
+/* The MOVS forms memcpy_toio/memcpy_fromio use (arch/x86/lib/iomem.c) and OVMF's CopyMem. */
+struct movs_case {
+	const char *name;
+	enum mmio_mode mode;
+	uint8_t bytes[8];
+	uint8_t n;
+	uint8_t size, addr_size, seg;
+	bool rep;
+};
+
+static const struct movs_case movs_cases[] = {
+	{ "movsb", M64, B(0xa4), .size = 1, .addr_size = 8 },
+	{ "movsw", M64, B(0x66, 0xa5), .size = 2, .addr_size = 8 },
+	{ "movsl", M64, B(0xa5), .size = 4, .addr_size = 8 },
+	{ "movsq", M64, B(0x48, 0xa5), .size = 8, .addr_size = 8 },
+	{ "rep movsb", M64, B(0xf3, 0xa4), .size = 1, .addr_size = 8, .rep = true },
+	{ "rep movsl", M64, B(0xf3, 0xa5), .size = 4, .addr_size = 8, .rep = true },
+	{ "rep movsq", M64, B(0xf3, 0x48, 0xa5), .size = 8, .addr_size = 8, .rep = true },
+	{ "rep movsw (66 f3)", M64, B(0x66, 0xf3, 0xa5), .size = 2, .addr_size = 8, .rep = true },
+	{ "rep movsl %ds:(%esi),%es:(%edi) (67)", M64, B(0xf3, 0x67, 0xa5), .size = 4, .addr_size = 4, .rep = true },
+	{ "rep movsl %fs:(%rsi)", M64, B(0x64, 0xf3, 0xa5), .size = 4, .addr_size = 8, .seg = 0x64, .rep = true },
+	{ "rep movsl (32-bit)", M32, B(0xf3, 0xa5), .size = 4, .addr_size = 4, .rep = true },
+	{ "rep movsw (16-bit)", M16, B(0xf3, 0xa5), .size = 2, .addr_size = 2, .rep = true },
+	{ "rex.w then 66: movsq", M64, B(0x66, 0x48, 0xa5), .size = 8, .addr_size = 8 },
+	{ "rex.w lost to f3: movsl", M64, B(0x48, 0xf3, 0xa5), .size = 4, .addr_size = 8, .rep = true },
+};
+
+static void test_movs(void)
+{
+	for (size_t i = 0; i < sizeof(movs_cases) / sizeof(movs_cases[0]); i++) {
+		const struct movs_case *c = &movs_cases[i];
+		struct mmio_insn d;
+
+		ctx = c->name;
+		CHECK_EQ(decode_at_end(c->bytes, c->n, c->mode, &d), 0);
+		CHECK_EQ(d.movs, 1);
+		CHECK_EQ(d.len, c->n);
+		CHECK_EQ(d.size, c->size);
+		CHECK_EQ(d.addr_size, c->addr_size);
+		CHECK_EQ(d.seg, c->seg);
+		CHECK_EQ(d.rep, c->rep);
+		CHECK_EQ(d.reg, -1);
+		CHECK_EQ(d.reg_size, 0);
+		CHECK_EQ(d.has_imm, 0);
+		for (size_t k = 0; k < c->n; k++)
+			CHECK_EQ(decode_at_end(c->bytes, k, c->mode, &d), -SV_E2BIG);
+	}
+	/* A plain MOV is no MOVS and has the address size too. */
+	struct mmio_insn d;
+	static const uint8_t mov[] = { 0x67, 0x8b, 0x00 };
+	ctx = "addr32 mov (%eax),%eax";
+	CHECK_EQ(decode_at_end(mov, sizeof(mov), M64, &d), 0);
+	CHECK_EQ(d.movs, 0);
+	CHECK_EQ(d.addr_size, 4);
+}
+
 int main(void)
 {
 	setup_guard();
+	test_movs();
 	test_ok_cases();
 	test_bad_cases();
 	test_store_reg();

@@ -55,6 +55,16 @@ struct mmio_insn {
 	bool zero_extend;
 	uint8_t reg_size; /* width of the register operand: size, except for MOVZX; 0 without reg */
 	enum mmio_mode mode; /* the mode it was decoded in */
+	/*
+	 * MOVS: size bytes per element from [rSI] to ES:[rDI]; write, reg and
+	 * has_imm say nothing then.  rep: F3, RCX elements (ECX, CX by
+	 * addr_size).  seg: the last segment override prefix (0x26, 0x2e,
+	 * 0x36, 0x3e, 0x64, 0x65) or 0; it applies to the source only.
+	 */
+	bool movs;
+	bool rep;
+	uint8_t addr_size; /* bytes of an address: 2, 4 or 8 (67 toggles it) */
+	uint8_t seg;
 };
 
 /*
