@@ -283,9 +283,10 @@ bool apic_access_exit(const struct sv_vcpu_ops *ops, struct sv_vcpu *v, const st
 	if (!rc)
 		rc = mmio_insn_decode(buf, n, mode, &in);
 	unsigned int off = (unsigned int)(e->npf.gpa & (PAGE_SIZE - 1));
-	if (rc || in.size != 4 || (off & 3) || in.write != e->npf.write) {
+	if (rc || in.movs || in.size != 4 || (off & 3) || in.write != e->npf.write) {
 		/*
-		 * The LAPIC takes aligned 32-bit accesses only (SDM 3A 11.4.1);
+		 * The LAPIC takes aligned 32-bit accesses only (SDM 3A 11.4.1),
+		 * never a string move (the decoder knows MOVS for the TPM page);
 		 * anything else, or an instruction we do not know, is the
 		 * guest's bug: it gets #GP instead of a wrong emulation.
 		 */
